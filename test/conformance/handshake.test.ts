@@ -1,0 +1,103 @@
+import { MongoClient, MongoServerError, ObjectId, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueDbName, useTestMongo, usingRealMongo, type TestMongo } from '../support/mongo.js';
+
+// What the driver learns from the first exchange decides everything after it: sessions,
+// transactions, retryable writes, batch splitting. These are MongoDB 7's replica-set answers.
+
+let mongo: TestMongo;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  mongo = await useTestMongo();
+  client = await MongoClient.connect(mongo.uri);
+  db = client.db(uniqueDbName('handshake'));
+});
+
+afterAll(async () => {
+  await db?.dropDatabase();
+  await client?.close();
+  await mongo?.stop();
+});
+
+describe('hello', () => {
+  it('presents a writable replica-set primary with MongoDB limits', async () => {
+    const before = Date.now();
+    const hello = await db.admin().command({ hello: 1 });
+
+    expect(hello).toMatchObject({
+      isWritablePrimary: true,
+      secondary: false,
+      maxBsonObjectSize: 16777216,
+      maxMessageSizeBytes: 48000000,
+      maxWriteBatchSize: 100000,
+      logicalSessionTimeoutMinutes: 30,
+      minWireVersion: 0,
+      readOnly: false,
+      ok: 1,
+    });
+    expect(hello.setName).toEqual(usingRealMongo ? expect.any(String) : 'rs0');
+    expect(hello.maxWireVersion).toBeGreaterThanOrEqual(17);
+    expect(hello.hosts).toEqual(expect.arrayContaining([hello.primary]));
+    expect(hello.me).toBe(hello.primary);
+    expect(typeof hello.connectionId).toBe('number');
+    expect(hello.localTime).toBeInstanceOf(Date);
+    expect(Math.abs(hello.localTime.getTime() - before)).toBeLessThan(60_000);
+    expect(hello.topologyVersion.processId).toBeInstanceOf(ObjectId);
+    expect(hello.electionId).toBeInstanceOf(ObjectId);
+    expect(hello.lastWrite.lastWriteDate).toBeInstanceOf(Date);
+  });
+
+  it('answers the legacy isMaster spelling with ismaster: true', async () => {
+    const reply = await db.admin().command({ isMaster: 1 });
+    expect(reply).toMatchObject({ ismaster: true, secondary: false, maxWriteBatchSize: 100000, ok: 1 });
+    expect(reply.isWritablePrimary).toBeUndefined();
+  });
+});
+
+describe('basic commands', () => {
+  it('ping replies ok: 1', async () => {
+    expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+  });
+
+  it('buildInfo reports a MongoDB-shaped version', async () => {
+    const info = await db.admin().command({ buildInfo: 1 });
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(info.versionArray).toHaveLength(4);
+    expect(info.versionArray.slice(0, 2)).toEqual(info.version.split('.').slice(0, 2).map(Number));
+    expect(info.maxBsonObjectSize).toBe(16777216);
+    expect(info.ok).toBe(1);
+  });
+
+  it('rejects an unknown command with CommandNotFound (59)', async () => {
+    const error = await db.command({ frobnicate: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 59, codeName: 'CommandNotFound', message: "no such command: 'frobnicate'" });
+  });
+});
+
+describe('connecting', () => {
+  it('also accepts a direct connection', async () => {
+    const direct = await MongoClient.connect(mongo.uri, { directConnection: true });
+    try {
+      const coll = direct.db(db.databaseName).collection<{ _id: number }>('direct');
+      await coll.insertOne({ _id: 1 });
+      expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it('runs commands on a session the driver started (logical sessions are supported)', async () => {
+    const session = client.startSession();
+    try {
+      const coll = db.collection<{ _id: number }>('sessions');
+      await coll.insertOne({ _id: 1 }, { session });
+      expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1 });
+      expect(session.id?.id).toBeDefined();
+    } finally {
+      await session.endSession();
+    }
+  });
+});
