@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Document, ObjectId } from 'mongodb';
 
 /** A MongoDB the tests can talk to, and how to let go of it. */
 export interface TestMongo {
@@ -42,3 +43,12 @@ export function uniqueDbName(prefix: string): string {
   const safePrefix = prefix.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 24);
   return `${safePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * The schema tests give collections whose `_id`s are numbers, strings or ObjectIds. The driver's
+ * default `Document` schema infers an ObjectId `_id`, which would reject `{ _id: 1 }` at compile
+ * time; the values themselves are asserted exactly at run time.
+ */
+// Fields are `any` because tests store arbitrary BSON and assert it with toEqual.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestDocument = { _id?: number | string | ObjectId | Document; [field: string]: any };

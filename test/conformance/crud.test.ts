@@ -1,0 +1,516 @@
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  Long,
+  MongoServerError,
+  ObjectId,
+  type CommandStartedEvent,
+  type Db,
+  type Document,
+} from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+
+interface Patient {
+  _id: number;
+  name: string;
+  age: number;
+  city: string;
+  tags?: string[];
+  address?: { city: string; zip: string };
+}
+
+const patients: Patient[] = [
+  { _id: 1, name: 'Ann', age: 34, city: 'Shanghai', tags: ['vip', 'diabetes'], address: { city: 'Shanghai', zip: '200000' } },
+  { _id: 2, name: 'Bo', age: 27, city: 'Beijing', tags: ['new'] },
+  { _id: 3, name: 'Chen', age: 45, city: 'Shanghai', tags: [] },
+  { _id: 4, name: 'Dai', age: 62, city: 'Hangzhou', tags: ['vip'], address: { city: 'Hangzhou', zip: '310000' } },
+  { _id: 5, name: 'Fang', age: 27, city: 'Beijing' },
+];
+
+let mongo: TestMongo;
+let client: MongoClient;
+let db: Db;
+let collectionCounter = 0;
+const started: CommandStartedEvent[] = [];
+
+/** A fresh collection per test, so tests in this file never see each other's writes. */
+function freshCollection<T extends Document = TestDocument>(label: string) {
+  collectionCounter += 1;
+  return db.collection<T>(`${label}_${collectionCounter}`);
+}
+
+async function seededPatients() {
+  const coll = freshCollection('patients');
+  await coll.insertMany(patients.map((p) => structuredClone(p)));
+  return coll;
+}
+
+function commandsNamed(name: string, collection: string): CommandStartedEvent[] {
+  return started.filter((e) => e.commandName === name && (e.command[name] === collection || e.command.collection === collection));
+}
+
+beforeAll(async () => {
+  mongo = await useTestMongo();
+  client = await MongoClient.connect(mongo.uri, { monitorCommands: true });
+  client.on('commandStarted', (event) => started.push(event));
+  db = client.db(uniqueDbName('crud'));
+});
+
+afterAll(async () => {
+  await db?.dropDatabase();
+  await client?.close();
+  await mongo?.stop();
+});
+
+describe('insert', () => {
+  it('insertOne returns the acknowledged id and stores the document as given', async () => {
+    const coll = freshCollection('insert_one');
+    const doc = { name: 'Ann', visits: [1, 2], nested: { ok: true, at: new Date('2024-03-01T08:00:00Z') } };
+    const result = await coll.insertOne(doc);
+    expect(result).toEqual({ acknowledged: true, insertedId: expect.any(ObjectId) });
+    expect(await coll.findOne({ _id: result.insertedId })).toEqual({
+      _id: result.insertedId,
+      name: 'Ann',
+      visits: [1, 2],
+      nested: { ok: true, at: new Date('2024-03-01T08:00:00Z') },
+    });
+  });
+
+  it('insertMany reports the count and the ids by position', async () => {
+    const coll = freshCollection('insert_many');
+    const result = await coll.insertMany([{ _id: 'a' }, { _id: 'b' }, { _id: 'c' }]);
+    expect(result).toEqual({ acknowledged: true, insertedCount: 3, insertedIds: { 0: 'a', 1: 'b', 2: 'c' } });
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a' }, { _id: 'b' }, { _id: 'c' }]);
+  });
+});
+
+describe('find', () => {
+  it('filters with equality, comparison, logical and array operators', async () => {
+    const coll = await seededPatients();
+    const ids = async (filter: Document) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((p) => p._id);
+
+    expect(await ids({ city: 'Shanghai' })).toEqual([1, 3]);
+    expect(await ids({ age: { $gte: 34, $lt: 62 } })).toEqual([1, 3]);
+    expect(await ids({ city: { $in: ['Beijing', 'Hangzhou'] } })).toEqual([2, 4, 5]);
+    expect(await ids({ city: { $nin: ['Beijing', 'Hangzhou'] } })).toEqual([1, 3]);
+    expect(await ids({ age: { $ne: 27 } })).toEqual([1, 3, 4]);
+    expect(await ids({ $or: [{ age: 27 }, { city: 'Hangzhou' }] })).toEqual([2, 4, 5]);
+    expect(await ids({ $and: [{ age: { $gt: 30 } }, { city: 'Shanghai' }] })).toEqual([1, 3]);
+    expect(await ids({ age: { $not: { $gt: 30 } } })).toEqual([2, 5]);
+    expect(await ids({ $nor: [{ city: 'Shanghai' }, { age: 27 }] })).toEqual([4]);
+    expect(await ids({ tags: 'vip' })).toEqual([1, 4]);
+    expect(await ids({ tags: { $all: ['vip', 'diabetes'] } })).toEqual([1]);
+    expect(await ids({ tags: { $size: 0 } })).toEqual([3]);
+    expect(await ids({ tags: { $exists: false } })).toEqual([5]);
+    expect(await ids({ tags: null })).toEqual([5]);
+    expect(await ids({ 'address.city': 'Hangzhou' })).toEqual([4]);
+    expect(await ids({ address: { city: 'Hangzhou', zip: '310000' } })).toEqual([4]);
+    expect(await ids({ address: { zip: '310000', city: 'Hangzhou' } })).toEqual([]);
+    expect(await ids({ name: { $regex: '^[A-C]' } })).toEqual([1, 2, 3]);
+    expect(await ids({ name: /an/i })).toEqual([1, 5]);
+    expect(await ids({ $expr: { $gt: ['$age', 40] } })).toEqual([3, 4]);
+    expect(await ids({ age: { $type: 'int' } })).toEqual([1, 2, 3, 4, 5]);
+    expect(await ids({ 'tags.0': 'vip' })).toEqual([1, 4]);
+  });
+
+  it('matches arrays of subdocuments with $elemMatch and dotted paths', async () => {
+    const coll = freshCollection('elem_match');
+    await coll.insertMany([
+      { _id: 1, results: [{ test: 'hba1c', value: 7.2 }, { test: 'ldl', value: 2.1 }] },
+      { _id: 2, results: [{ test: 'hba1c', value: 5.4 }, { test: 'ldl', value: 3.9 }] },
+    ]);
+    const ids = async (filter: Document) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((p) => p._id);
+
+    expect(await ids({ results: { $elemMatch: { test: 'hba1c', value: { $gt: 6.5 } } } })).toEqual([1]);
+    // Without $elemMatch each condition may be met by a different element.
+    expect(await ids({ 'results.test': 'hba1c', 'results.value': { $gt: 3 } })).toEqual([1, 2]);
+  });
+
+  it('projects with inclusion, exclusion, nested paths and _id suppression', async () => {
+    const coll = await seededPatients();
+    expect(await coll.find({ _id: 1 }, { projection: { name: 1 } }).toArray()).toEqual([{ _id: 1, name: 'Ann' }]);
+    expect(await coll.find({ _id: 1 }, { projection: { name: 1, _id: 0 } }).toArray()).toEqual([{ name: 'Ann' }]);
+    expect(await coll.find({ _id: 1 }, { projection: { tags: 0, address: 0, city: 0 } }).toArray()).toEqual([
+      { _id: 1, name: 'Ann', age: 34 },
+    ]);
+    expect(await coll.find({ _id: 4 }, { projection: { 'address.zip': 1, _id: 0 } }).toArray()).toEqual([
+      { address: { zip: '310000' } },
+    ]);
+    expect(await coll.find({ _id: 1 }, { projection: { tags: { $slice: 1 }, _id: 0, name: 1 } }).toArray()).toEqual([
+      { name: 'Ann', tags: ['vip'] },
+    ]);
+    expect(await coll.find({ tags: 'diabetes' }, { projection: { 'tags.$': 1 } }).toArray()).toEqual([
+      { _id: 1, tags: ['diabetes'] },
+    ]);
+  });
+
+  it('sorts on several keys, then skips and limits', async () => {
+    const coll = await seededPatients();
+    const names = async (sort: Document, skip = 0, limit = 0) =>
+      (await coll.find().sort(sort).skip(skip).limit(limit).toArray()).map((p) => p.name);
+
+    expect(await names({ age: -1, _id: 1 })).toEqual(['Dai', 'Chen', 'Ann', 'Bo', 'Fang']);
+    expect(await names({ age: 1, name: -1 })).toEqual(['Fang', 'Bo', 'Ann', 'Chen', 'Dai']);
+    expect(await names({ age: -1, _id: 1 }, 1, 2)).toEqual(['Chen', 'Ann']);
+    expect(await names({ age: -1, _id: 1 }, 4, 10)).toEqual(['Fang']);
+    // A missing field sorts as null, before every number and string.
+    expect(await names({ 'address.zip': 1, _id: 1 })).toEqual(['Bo', 'Chen', 'Fang', 'Ann', 'Dai']);
+  });
+
+  it('sorts values of different BSON types in MongoDB type order', async () => {
+    const coll = freshCollection('mixed_sort');
+    await coll.insertMany([
+      { _id: 1, v: 'b' },
+      { _id: 2, v: 10 },
+      { _id: 3, v: null },
+      { _id: 4, v: { x: 1 } },
+      { _id: 5, v: true },
+      { _id: 6, v: new Date('2024-01-01T00:00:00Z') },
+      { _id: 7, v: 2.5 },
+      { _id: 8, v: 'a' },
+      { _id: 9 },
+    ]);
+    const order = (await coll.find().sort({ v: 1, _id: 1 }).toArray()).map((d) => d._id);
+    expect(order).toEqual([3, 9, 7, 2, 8, 1, 4, 5, 6]);
+  });
+
+  it('returns a first batch of 101 documents by default and the rest on getMore', async () => {
+    const coll = freshCollection('default_batch');
+    await coll.insertMany(Array.from({ length: 150 }, (_, i) => ({ _id: i })));
+    const session = client.startSession();
+    try {
+      // promoteLongs: false keeps cursor ids as the int64 MongoDB always sends.
+      const options = { session, promoteLongs: false };
+      const first = await db.command({ find: coll.collectionName, filter: {}, sort: { _id: 1 } }, options);
+      expect(first.cursor.id).toBeInstanceOf(Long);
+      expect(first.cursor.firstBatch).toHaveLength(101);
+      expect(first.cursor.firstBatch[100]).toEqual({ _id: 100 });
+      expect(first.cursor.ns).toBe(`${db.databaseName}.${coll.collectionName}`);
+      const next = await db.command({ getMore: first.cursor.id, collection: coll.collectionName }, options);
+      expect(next.cursor.nextBatch).toHaveLength(49);
+      expect(next.cursor.nextBatch[0]).toEqual({ _id: 101 });
+      expect(next.cursor.id).toEqual(Long.ZERO);
+    } finally {
+      await session.endSession();
+    }
+  });
+
+  it('follows a cursor across several getMore batches of the requested size', async () => {
+    const coll = freshCollection('batches');
+    await coll.insertMany(Array.from({ length: 7 }, (_, i) => ({ _id: i, n: i * i })));
+    const docs = await coll.find({}, { batchSize: 2 }).sort({ _id: 1 }).toArray();
+    expect(docs).toEqual(Array.from({ length: 7 }, (_, i) => ({ _id: i, n: i * i })));
+    const getMores = commandsNamed('getMore', coll.collectionName);
+    expect(getMores).toHaveLength(3);
+    expect(getMores.every((e) => e.command.batchSize === 2)).toBe(true);
+  });
+
+  it('stops a limited cursor at the limit even with a small batch size', async () => {
+    const coll = freshCollection('limit_batches');
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
+    const docs = await coll.find({}, { batchSize: 2, limit: 5 }).sort({ _id: -1 }).toArray();
+    expect(docs.map((d) => d._id)).toEqual([9, 8, 7, 6, 5]);
+  });
+
+  it('iterates a cursor one document at a time', async () => {
+    const coll = freshCollection('iterate');
+    await coll.insertMany(Array.from({ length: 5 }, (_, i) => ({ _id: i })));
+    const seen: number[] = [];
+    for await (const doc of coll.find({}, { batchSize: 2 }).sort({ _id: 1 })) seen.push(doc._id as number);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('finds nothing, without error, in a collection that does not exist', async () => {
+    expect(await db.collection('never_created').find({}).toArray()).toEqual([]);
+    expect(await db.collection('never_created').findOne({})).toBeNull();
+  });
+});
+
+describe('counting and distinct', () => {
+  it('countDocuments honours filter, skip and limit; estimatedDocumentCount counts all', async () => {
+    const coll = await seededPatients();
+    expect(await coll.countDocuments()).toBe(5);
+    expect(await coll.countDocuments({ city: 'Beijing' })).toBe(2);
+    expect(await coll.countDocuments({}, { skip: 1, limit: 3 })).toBe(3);
+    expect(await coll.countDocuments({}, { skip: 4 })).toBe(1);
+    expect(await coll.countDocuments({ city: 'Nowhere' })).toBe(0);
+    expect(await coll.estimatedDocumentCount()).toBe(5);
+    expect(await db.collection('never_created').estimatedDocumentCount()).toBe(0);
+  });
+
+  it('distinct returns each value once, unwinding arrays', async () => {
+    const coll = await seededPatients();
+    expect((await coll.distinct('city')).sort()).toEqual(['Beijing', 'Hangzhou', 'Shanghai']);
+    expect((await coll.distinct('tags')).sort()).toEqual(['diabetes', 'new', 'vip']);
+    expect((await coll.distinct('age', { city: 'Beijing' })).sort()).toEqual([27]);
+    expect((await coll.distinct('address.zip')).sort()).toEqual(['200000', '310000']);
+    expect(await coll.distinct('nothing')).toEqual([]);
+  });
+});
+
+describe('update', () => {
+  it('updateOne reports matched and modified counts, and a no-op modifies nothing', async () => {
+    const coll = await seededPatients();
+    expect(await coll.updateOne({ _id: 2 }, { $set: { city: 'Tianjin' } })).toEqual({
+      acknowledged: true,
+      matchedCount: 1,
+      modifiedCount: 1,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    expect(await coll.updateOne({ _id: 2 }, { $set: { city: 'Tianjin' } })).toEqual({
+      acknowledged: true,
+      matchedCount: 1,
+      modifiedCount: 0,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    expect(await coll.updateOne({ _id: 99 }, { $set: { city: 'Tianjin' } })).toEqual({
+      acknowledged: true,
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    expect(await coll.findOne({ _id: 2 })).toEqual({ _id: 2, name: 'Bo', age: 27, city: 'Tianjin', tags: ['new'] });
+  });
+
+  it('updateOne changes one match; updateMany changes all of them', async () => {
+    const coll = await seededPatients();
+    const one = await coll.updateOne({ city: 'Beijing' }, { $inc: { age: 1 } });
+    expect(one.matchedCount).toBe(1);
+    const many = await coll.updateMany({ city: 'Shanghai' }, { $set: { region: 'east' } });
+    expect(many).toEqual({ acknowledged: true, matchedCount: 2, modifiedCount: 2, upsertedCount: 0, upsertedId: null });
+    expect(await coll.find({ region: 'east' }).sort({ _id: 1 }).project({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 3 }]);
+    expect((await coll.find({ city: 'Beijing' }).toArray()).map((p) => p.age).sort()).toEqual([27, 28]);
+  });
+
+  it('upserts with the equality fields of the filter and reports the new id', async () => {
+    const coll = await seededPatients();
+    expect(await coll.updateOne({ _id: 10 }, { $set: { name: 'Gao' } }, { upsert: true })).toEqual({
+      acknowledged: true,
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedCount: 1,
+      upsertedId: 10,
+    });
+    expect(await coll.findOne({ _id: 10 })).toEqual({ _id: 10, name: 'Gao' });
+
+    const generated = await coll.updateOne(
+      { name: 'Hu', city: 'Xian', age: { $gt: 100 }, 'address.zip': '710000' },
+      { $set: { age: 101 } },
+      { upsert: true },
+    );
+    expect(generated.upsertedId).toBeInstanceOf(ObjectId);
+    expect(await coll.findOne({ _id: generated.upsertedId! })).toEqual({
+      _id: generated.upsertedId,
+      name: 'Hu',
+      city: 'Xian',
+      age: 101,
+      address: { zip: '710000' },
+    });
+
+    const many = await coll.updateMany({ city: 'Lhasa' }, { $set: { seen: true } }, { upsert: true });
+    expect(many).toEqual({ acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: expect.any(ObjectId) });
+  });
+
+  it('updates selected array elements with arrayFilters', async () => {
+    const coll = freshCollection('array_filters');
+    await coll.insertOne({ _id: 1, readings: [{ kind: 'bp', v: 150 }, { kind: 'hr', v: 80 }, { kind: 'bp', v: 120 }] });
+    const result = await coll.updateOne(
+      { _id: 1 },
+      { $set: { 'readings.$[high].flag': 'high' } },
+      { arrayFilters: [{ 'high.kind': 'bp', 'high.v': { $gte: 140 } }] },
+    );
+    expect(result.modifiedCount).toBe(1);
+    expect(await coll.findOne({ _id: 1 })).toEqual({
+      _id: 1,
+      readings: [{ kind: 'bp', v: 150, flag: 'high' }, { kind: 'hr', v: 80 }, { kind: 'bp', v: 120 }],
+    });
+  });
+
+  it('replaceOne swaps the whole document but keeps _id', async () => {
+    const coll = await seededPatients();
+    expect(await coll.replaceOne({ _id: 3 }, { name: 'Chen Li', age: 46, city: 'Suzhou' })).toEqual({
+      acknowledged: true,
+      matchedCount: 1,
+      modifiedCount: 1,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    expect(await coll.findOne({ _id: 3 })).toEqual({ _id: 3, name: 'Chen Li', age: 46, city: 'Suzhou' });
+
+    const upserted = await coll.replaceOne({ _id: 20 }, { name: 'Ji', age: 1, city: 'Wuhan' }, { upsert: true });
+    expect(upserted).toEqual({ acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: 20 });
+    expect(await coll.findOne({ _id: 20 })).toEqual({ _id: 20, name: 'Ji', age: 1, city: 'Wuhan' });
+  });
+});
+
+describe('delete', () => {
+  it('deleteOne removes one match, deleteMany all of them', async () => {
+    const coll = await seededPatients();
+    expect(await coll.deleteOne({ city: 'Beijing' })).toEqual({ acknowledged: true, deletedCount: 1 });
+    expect(await coll.deleteMany({ age: { $gt: 40 } })).toEqual({ acknowledged: true, deletedCount: 2 });
+    expect(await coll.deleteMany({ age: { $gt: 400 } })).toEqual({ acknowledged: true, deletedCount: 0 });
+    expect(await coll.countDocuments()).toBe(2);
+    expect(await coll.deleteMany({})).toEqual({ acknowledged: true, deletedCount: 2 });
+  });
+});
+
+describe('findOneAnd*', () => {
+  it('findOneAndUpdate returns the document before by default, after when asked, honouring sort and projection', async () => {
+    const coll = await seededPatients();
+    expect(await coll.findOneAndUpdate({ city: 'Beijing' }, { $inc: { age: 1 } }, { sort: { name: -1 } })).toEqual(patients[4]);
+    expect(
+      await coll.findOneAndUpdate(
+        { city: 'Beijing' },
+        { $inc: { age: 1 } },
+        { sort: { name: -1 }, returnDocument: 'after', projection: { age: 1, _id: 0 } },
+      ),
+    ).toEqual({ age: 29 });
+    expect(await coll.findOneAndUpdate({ city: 'Nowhere' }, { $set: { x: 1 } })).toBeNull();
+  });
+
+  it('findOneAndUpdate with upsert returns null before and the new document after', async () => {
+    const coll = await seededPatients();
+    expect(await coll.findOneAndUpdate({ _id: 30 }, { $set: { name: 'Kai' } }, { upsert: true })).toBeNull();
+    expect(
+      await coll.findOneAndUpdate({ _id: 31 }, { $set: { name: 'Lu' } }, { upsert: true, returnDocument: 'after' }),
+    ).toEqual({ _id: 31, name: 'Lu' });
+    expect(await coll.findOne({ _id: 30 })).toEqual({ _id: 30, name: 'Kai' });
+  });
+
+  it('findOneAndUpdate can return the raw findAndModify metadata', async () => {
+    const coll = await seededPatients();
+    const updated = await coll.findOneAndUpdate({ _id: 1 }, { $set: { age: 35 } }, { includeResultMetadata: true, returnDocument: 'after' });
+    expect(updated).toMatchObject({ ok: 1, lastErrorObject: { n: 1, updatedExisting: true }, value: { _id: 1, age: 35 } });
+
+    const upserted = await coll.findOneAndUpdate({ _id: 40 }, { $set: { name: 'Mo' } }, { includeResultMetadata: true, upsert: true });
+    expect(upserted).toMatchObject({ ok: 1, value: null, lastErrorObject: { n: 1, updatedExisting: false, upserted: 40 } });
+
+    const missed = await coll.findOneAndUpdate({ _id: 41 }, { $set: { name: 'No' } }, { includeResultMetadata: true });
+    expect(missed).toMatchObject({ ok: 1, value: null, lastErrorObject: { n: 0, updatedExisting: false } });
+  });
+
+  it('findOneAndReplace and findOneAndDelete', async () => {
+    const coll = await seededPatients();
+    expect(await coll.findOneAndReplace({ _id: 2 }, { name: 'Bo Wen', age: 28, city: 'Beijing' }, { returnDocument: 'after' })).toEqual({
+      _id: 2,
+      name: 'Bo Wen',
+      age: 28,
+      city: 'Beijing',
+    });
+    expect(await coll.findOneAndReplace({ _id: 50 }, { name: 'New' }, { upsert: true, returnDocument: 'after' })).toEqual({
+      _id: 50,
+      name: 'New',
+    });
+    expect(await coll.findOneAndDelete({ age: { $gt: 40 } }, { sort: { age: -1 } })).toEqual(patients[3]);
+    expect(await coll.findOneAndDelete({ _id: 4 })).toBeNull();
+    expect(await coll.countDocuments()).toBe(5);
+  });
+});
+
+describe('bulkWrite', () => {
+  it('applies mixed operations and sums the results', async () => {
+    const coll = await seededPatients();
+    const result = await coll.bulkWrite([
+      { insertOne: { document: { _id: 6, name: 'Gu', age: 30, city: 'Xian' } } },
+      { updateOne: { filter: { _id: 1 }, update: { $set: { age: 35 } } } },
+      { updateMany: { filter: { city: 'Beijing' }, update: { $set: { north: true } } } },
+      { updateOne: { filter: { _id: 7 }, update: { $set: { name: 'He' } }, upsert: true } },
+      { replaceOne: { filter: { _id: 3 }, replacement: { name: 'Chen', age: 46, city: 'Shanghai' } } },
+      { deleteOne: { filter: { _id: 4 } } },
+      { deleteMany: { filter: { age: { $lt: 0 } } } },
+    ]);
+    expect(result.insertedCount).toBe(1);
+    expect(result.matchedCount).toBe(4);
+    expect(result.modifiedCount).toBe(4);
+    expect(result.upsertedCount).toBe(1);
+    expect(result.deletedCount).toBe(1);
+    expect(result.insertedIds).toEqual({ 0: 6 });
+    expect(result.upsertedIds).toEqual({ 3: 7 });
+    expect(await coll.countDocuments()).toBe(6);
+  });
+
+  it('ordered: stops at the first error and reports its index', async () => {
+    const coll = freshCollection('bulk_ordered');
+    const error = await coll
+      .bulkWrite([{ insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 2 } } }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoBulkWriteError);
+    const bulkError = error as MongoBulkWriteError;
+    expect(bulkError.code).toBe(11000);
+    expect(bulkError.insertedCount).toBe(1);
+    const writeErrors = [bulkError.writeErrors].flat();
+    expect(writeErrors).toHaveLength(1);
+    expect(writeErrors[0]).toMatchObject({ index: 1, code: 11000 });
+    expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
+  });
+
+  it('unordered: carries on past errors and reports every failing index', async () => {
+    const coll = freshCollection('bulk_unordered');
+    const error = await coll
+      .bulkWrite(
+        [
+          { insertOne: { document: { _id: 1 } } },
+          { insertOne: { document: { _id: 1 } } },
+          { insertOne: { document: { _id: 2 } } },
+          { insertOne: { document: { _id: 2 } } },
+          { insertOne: { document: { _id: 3 } } },
+        ],
+        { ordered: false },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoBulkWriteError);
+    const bulkError = error as MongoBulkWriteError;
+    expect(bulkError.insertedCount).toBe(3);
+    expect([bulkError.writeErrors].flat().map((w) => [w.index, w.code])).toEqual([
+      [1, 11000],
+      [3, 11000],
+    ]);
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+  });
+
+  it('insertMany of more than one write batch splits transparently', async () => {
+    const coll = freshCollection('bulk_large');
+    // 5000 × 10 kB is more than one 48 MB message, so the driver must send two.
+    const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: i, pad: 'x'.repeat(10_000) }));
+    const result = await coll.insertMany(docs);
+    expect(result.insertedCount).toBe(5000);
+    expect(await coll.countDocuments()).toBe(5000);
+    expect(await coll.findOne({ _id: 4999 })).toEqual({ _id: 4999, pad: 'x'.repeat(10_000) });
+    expect(commandsNamed('insert', coll.collectionName).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('cursors', () => {
+  it('killCursors reports the killed cursor, and a later getMore gets CursorNotFound (43)', async () => {
+    const coll = freshCollection('kill');
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
+    const session = client.startSession();
+    try {
+      const options = { session, promoteLongs: false };
+      const first = await db.command({ find: coll.collectionName, batchSize: 2 }, options);
+      const id: Long = first.cursor.id;
+      expect(id.isZero()).toBe(false);
+      const killed = await db.command({ killCursors: coll.collectionName, cursors: [id] }, options);
+      expect(killed).toMatchObject({ cursorsKilled: [id], cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: [], ok: 1 });
+      const error = await db.command({ getMore: id, collection: coll.collectionName }, options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MongoServerError);
+      expect(error).toMatchObject({ code: 43, codeName: 'CursorNotFound' });
+    } finally {
+      await session.endSession();
+    }
+  });
+
+  it('closing a driver cursor early sends killCursors', async () => {
+    const coll = freshCollection('close_early');
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
+    const cursor = coll.find({}, { batchSize: 3 });
+    expect(await cursor.next()).toEqual({ _id: 0 });
+    await cursor.close();
+    const kills = commandsNamed('killCursors', coll.collectionName);
+    expect(kills).toHaveLength(1);
+  });
+});
