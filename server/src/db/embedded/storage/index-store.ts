@@ -1,0 +1,181 @@
+import { createRequire } from 'node:module';
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import type SortedBtree from 'sorted-btree';
+import { MongoCommandError, notSupported } from '../errors.js';
+import { keyPrefixEnd } from './key-encoding.js';
+import { keyEntriesOf, type IndexKeyEntry } from './index-keys.js';
+
+// sorted-btree is CommonJS with `exports.default`; Node's ESM loader and vitest disagree on what a
+// default import yields, so load it through require, which is the same everywhere.
+const BTree = (createRequire(import.meta.url)('sorted-btree') as typeof SortedBtree).default;
+
+/** An index as `createIndexes` receives it and `listIndexes` reports it. */
+export interface IndexSpec {
+  v?: number;
+  key: Record<string, number | string>;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+  [option: string]: unknown;
+}
+
+/** Bounds of an index scan over encoded keys; an absent side is open. */
+export interface ScanBounds {
+  lower?: { key: string; inclusive: boolean };
+  upper?: { key: string; inclusive: boolean };
+}
+
+const UNSUPPORTED_TYPES: Record<string, string> = {
+  text: 'text indexes',
+  hashed: 'hashed indexes',
+  '2dsphere': '2dsphere indexes',
+  '2d': '2d indexes',
+  geoHaystack: 'geoHaystack indexes',
+};
+
+/** MongoDB's code 171 (CannotIndexParallelArrays); not in the shared table, so named here. */
+const CANNOT_INDEX_PARALLEL_ARRAYS = 171;
+
+/**
+ * One secondary index: a B-tree of (encoded key, record id) pairs kept in step with the
+ * collection, so equality and range reads cost O(log n + k) however large the collection grows.
+ * The tree key is `encodedKey + rid`; both parts are prefix-free encodings, so entries sort by
+ * index key and then by record id, and every entry of one key shares that key as a prefix.
+ */
+export class IndexStore {
+  readonly spec: IndexSpec;
+  readonly fields: string[];
+  private readonly tree: SortedBtree.default<string, string> = new BTree<string, string>(undefined, compareStrings);
+  private readonly partial: Query | null;
+  private isMultikey = false;
+
+  constructor(spec: IndexSpec) {
+    this.spec = spec;
+    this.fields = Object.keys(spec.key);
+    if (this.fields.length === 0) throw new MongoCommandError(67, 'Index keys cannot be empty.', { codeName: 'CannotCreateIndex' });
+    for (const field of this.fields) {
+      const kind = spec.key[field];
+      if (typeof kind === 'string') throw notSupported(UNSUPPORTED_TYPES[kind] ?? `${kind} indexes`);
+      if (field === '$**' || field.endsWith('.$**')) throw notSupported('wildcard indexes');
+    }
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : null;
+  }
+
+  /** True once any document produced more than one key; never resets (as in MongoDB) until `clear`. */
+  get multikey(): boolean {
+    return this.isMultikey;
+  }
+
+  /**
+   * The encoded keys of `doc` in this index, without duplicates: one per array element for a
+   * multikey field (the cartesian product across fields of a compound index), null for a missing
+   * field, none for a sparse index missing every field or a partial index whose filter fails.
+   * Throws 171 for two parallel arrays, as MongoDB refuses to index them.
+   */
+  keysOf(doc: Document): string[] {
+    return this.entriesOf(doc).map((e) => e.key);
+  }
+
+  /** Adds `doc`'s entries under record id `rid`. */
+  add(doc: Document, rid: string): void {
+    const entries = this.entriesOf(doc);
+    if (entries.length > 1) this.isMultikey = true;
+    for (const entry of entries) this.tree.set(entry.key + rid, rid);
+  }
+
+  /** Removes the entries `doc` (as it was stored) made under `rid`. */
+  remove(doc: Document, rid: string): void {
+    for (const entry of this.entriesOf(doc)) this.tree.delete(entry.key + rid);
+  }
+
+  /**
+   * For unique indexes: another record holding one of `doc`'s keys, with MongoDB's `keyValue`
+   * (`{ email: 'a@b' }`) for the E11000 message; null when the document can be stored at `rid`.
+   */
+  findDuplicate(doc: Document, rid: string): { rid: string; keyValue: Document } | null {
+    for (const entry of this.entriesOf(doc)) {
+      for (const other of this.scanPrefix(entry.key)) {
+        if (other !== rid) return { rid: other, keyValue: this.keyValue(entry.values) };
+      }
+    }
+    return null;
+  }
+
+  /** Record ids whose key lies within `bounds`, in key order, each once. */
+  scan(bounds: ScanBounds): Iterable<string> {
+    const { lower, upper } = bounds;
+    const start = lower === undefined ? '' : lower.inclusive ? lower.key : keyPrefixEnd(lower.key);
+    // Entries of key K are K + rid, so "≤ K" means "below the first string after all K…".
+    const end = upper === undefined ? undefined : upper.inclusive ? keyPrefixEnd(upper.key) : upper.key;
+    return this.range(start, end);
+  }
+
+  /** Record ids whose key starts with `prefix` (equality on the first fields of a compound index). */
+  scanPrefix(prefix: string): Iterable<string> {
+    return this.range(prefix, keyPrefixEnd(prefix));
+  }
+
+  /** Number of entries (a multikey document counts once per key). */
+  get size(): number {
+    return this.tree.size;
+  }
+
+  /** Removes every entry and forgets multikey-ness. */
+  clear(): void {
+    this.tree.clear();
+    this.isMultikey = false;
+  }
+
+  private entriesOf(doc: Document): IndexKeyEntry[] {
+    if (this.partial && !this.partial.test(doc)) return [];
+    const entries = keyEntriesOf(doc, this.fields, this.spec.sparse === true);
+    if (entries === 'parallel') {
+      const arrays = this.fields.filter((f) => pathHasArray(doc, f));
+      throw new MongoCommandError(
+        CANNOT_INDEX_PARALLEL_ARRAYS,
+        `cannot index parallel arrays [${arrays[1] ?? ''}] [${arrays[0] ?? ''}]`,
+        { codeName: 'CannotIndexParallelArrays' },
+      );
+    }
+    return entries;
+  }
+
+  private keyValue(values: unknown[]): Document {
+    const out: Document = {};
+    this.fields.forEach((f, i) => {
+      out[f] = values[i] === undefined ? null : values[i];
+    });
+    return out;
+  }
+
+  private *range(start: string, end: string | undefined): Generator<string> {
+    // A document appears under several keys only in a multikey index; only then is a set needed.
+    const seen = this.isMultikey ? new Set<string>() : null;
+    const reused: string[] = []; // saves allocating a pair per entry
+    for (const [key, rid] of this.tree.entries(start, reused)) {
+      if (end !== undefined && key >= end) return;
+      if (seen) {
+        if (seen.has(rid)) continue;
+        seen.add(rid);
+      }
+      yield rid;
+    }
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function pathHasArray(doc: Document, path: string): boolean {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) {
+    if (Array.isArray(cur)) return true;
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return Array.isArray(cur);
+}
