@@ -7,6 +7,8 @@ import type { Document } from 'bson';
  */
 export const ErrorCodes = {
   InternalError: 1,
+  Unauthorized: 13,
+  ConflictingOperationInProgress: 117,
   BadValue: 2,
   NoSuchKey: 4,
   FailedToParse: 9,
@@ -21,11 +23,14 @@ export const ErrorCodes = {
   DollarPrefixedFieldName: 52,
   InvalidIdField: 53,
   NotSingleValueField: 54,
+  EmptyFieldName: 56,
   CommandNotFound: 59,
   ImmutableField: 66,
   InvalidOptions: 72,
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
+  CannotCreateIndex: 67,
+  InvalidIndexSpecificationOption: 197,
   IndexKeySpecsConflict: 86,
   NamespaceNotFound: 26,
   WriteConflict: 112,
