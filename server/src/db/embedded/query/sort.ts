@@ -28,7 +28,7 @@ function valuesAt(doc: unknown, parts: string[], i: number, out: unknown[]): voi
 function sortKey(doc: Document, parts: string[], dir: number): unknown {
   const values: unknown[] = [];
   valuesAt(doc, parts, 0, values);
-  let best = values[0] ?? null;
+  let best: unknown = values[0] ?? null;
   for (let i = 1; i < values.length; i++) {
     const c = compareValues(values[i] ?? null, best ?? null);
     if (dir > 0 ? c < 0 : c > 0) best = values[i];
