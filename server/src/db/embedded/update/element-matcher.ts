@@ -1,0 +1,27 @@
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { ErrorCodes, MongoCommandError } from '../errors.js';
+
+/** Tests one value (a document or a wrapper around an array element) against a query. */
+export type ValueMatcher = (value: Document) => boolean;
+
+/**
+ * Compiles a query for matching array elements ($pull conditions, arrayFilters, the positional
+ * operator). Kept in one place so the engine can switch to the server's own matcher later; for
+ * now it is mingo, whose parse errors become MongoDB's BadValue.
+ */
+export function compileQuery(query: Document, context: string): ValueMatcher {
+  let compiled: Query;
+  try {
+    compiled = new Query(query);
+  } catch (err) {
+    throw new MongoCommandError(ErrorCodes.BadValue, `${context}${(err as Error).message}`);
+  }
+  return (value) => {
+    try {
+      return compiled.test(value);
+    } catch (err) {
+      throw new MongoCommandError(ErrorCodes.BadValue, `${context}${(err as Error).message}`);
+    }
+  };
+}

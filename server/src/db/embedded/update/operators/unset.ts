@@ -1,0 +1,9 @@
+import type { FieldOperator } from './field-operator.js';
+
+/** `$unset`: removes the field; inside an array the element becomes null (positions are kept). */
+export const unsetOperator: FieldOperator<null> = {
+  name: '$unset',
+  createsPath: false,
+  parse: () => null,
+  apply: () => ({ kind: 'unset' }),
+};
