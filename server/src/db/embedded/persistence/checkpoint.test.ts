@@ -128,6 +128,29 @@ describe('Persistence checkpoint', () => {
     expect(await dataFiles()).toEqual(['journal-000002.log', 'snapshot-000002.bson']);
   });
 
+  it('loses nothing when writing the snapshot fails, and does not ask to retry at once', async () => {
+    const model = new DocModel();
+    const persistence = await Persistence.open({ dir, checkpointBytes: 100 }, model.apply);
+    for (let i = 0; i < 5; i++) await write(persistence, model, [put(i, 0)], true);
+    expect(persistence.needsCheckpoint).toBe(true);
+    function* failingDump(): Generator<JournalOp> {
+      yield put(0, 0);
+      throw new Error('ENOSPC: no space left on device, write');
+    }
+    const checkpoint = persistence.checkpoint(failingDump());
+    const during = write(persistence, model, [put(10, 1)], true);
+    await expect(checkpoint).rejects.toThrow(/ENOSPC/);
+    await during;
+    expect(persistence.needsCheckpoint).toBe(false);
+    expect(await dataFiles()).toEqual(['journal-000001.log', 'journal-000002.log']);
+    await write(persistence, model, [put(11, 1)], false);
+    await persistence.close();
+    const after = await reopened();
+    await after.persistence.close();
+    expect(after.model.canonical()).toEqual(model.canonical());
+    expect(after.model.docs.size).toBe(7);
+  });
+
   it('refuses to start from a committed snapshot that is damaged', async () => {
     const model = new DocModel();
     const persistence = await Persistence.open({ dir }, model.apply);

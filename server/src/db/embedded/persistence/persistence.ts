@@ -1,5 +1,5 @@
 import { mkdir, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DirLock } from './dir-lock.js';
 import { fsyncDir, journalFileName, listGenerations, snapshotFileName } from './generation-files.js';
 import { createJournal, replayJournal } from './journal-file.js';
@@ -41,6 +41,9 @@ export interface RecoveryReport {
 
 const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SYNC_INTERVAL_MS = 100;
+// After a failed checkpoint (typically a full disk) `needsCheckpoint` stays false this long, so
+// an engine that checkpoints whenever it is true does not retry in a tight loop.
+const CHECKPOINT_RETRY_DELAY_MS = 10_000;
 
 /**
  * Durability for the in-memory storage engine: every batch of changes goes to an append-only
@@ -55,6 +58,7 @@ export class Persistence {
   // Journal bytes appended since open, and how many of them the newest durable snapshot covers.
   private appendedBytes: number;
   private coveredBytes = 0;
+  private checkpointRetryAt = 0;
 
   private constructor(
     /** Absolute path of the data directory. */
@@ -80,7 +84,15 @@ export class Persistence {
    */
   static async open(options: PersistenceOptions, apply: (op: JournalOp) => void): Promise<Persistence> {
     const dir = resolve(options.dir);
-    await mkdir(dir, { recursive: true });
+    const firstCreated = await mkdir(dir, { recursive: true });
+    if (firstCreated !== undefined) {
+      // A directory created just now only survives a power cut once each new level's entry
+      // in its parent is fsynced.
+      for (let level = dir; ; level = dirname(level)) {
+        await fsyncDir(dirname(level));
+        if (level === firstCreated) break;
+      }
+    }
     const lock = await DirLock.acquire(dir);
     let active: OpenJournal | undefined;
     try {
@@ -173,12 +185,16 @@ export class Persistence {
     return this.writer.append(record, options.j);
   }
 
-  /** True when the journal has grown past `checkpointBytes` since the last snapshot and no checkpoint is running. */
+  /**
+   * True when the journal has grown past `checkpointBytes` since the last snapshot, no
+   * checkpoint is running, and none failed in the last 10 s.
+   */
   get needsCheckpoint(): boolean {
     return (
       !this.closing &&
       this.checkpointsRunning === 0 &&
-      this.appendedBytes - this.coveredBytes >= this.checkpointBytes
+      this.appendedBytes - this.coveredBytes >= this.checkpointBytes &&
+      performance.now() >= this.checkpointRetryAt
     );
   }
 
@@ -188,7 +204,9 @@ export class Persistence {
    * a fresh journal generation, then deletes the older generation. `dump` must reflect every
    * batch whose `append` was called before this call. Crash at any point: the old generation
    * plus the new journal still replay to the right state. Concurrent checkpoints run one after
-   * another, in call order.
+   * another, in call order. A failed checkpoint (e.g. disk full while writing the snapshot)
+   * rejects, leaves the previous snapshot and every journal since in place, and loses nothing;
+   * appends made after the call still went to the new journal, which recovery replays.
    */
   checkpoint(dump: Iterable<JournalOp>): Promise<void> {
     if (this.closing) return Promise.reject(closedError());
@@ -212,9 +230,16 @@ export class Persistence {
       this.coveredBytes = Math.max(this.coveredBytes, appendedAtCall);
       await this.deleteGenerationsBefore(generation);
     });
-    const settled = run.finally(() => {
-      this.checkpointsRunning--;
-    });
+    const settled = run.then(
+      () => {
+        this.checkpointsRunning--;
+      },
+      (error: unknown) => {
+        this.checkpointsRunning--;
+        this.checkpointRetryAt = performance.now() + CHECKPOINT_RETRY_DELAY_MS;
+        throw error;
+      },
+    );
     this.checkpointChain = settled.catch(() => undefined);
     return settled;
   }
