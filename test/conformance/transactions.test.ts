@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type ClientSession, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
 
@@ -36,6 +36,9 @@ async function withSessions<T>(count: number, body: (...sessions: ClientSession[
     for (const s of sessions) await s.endSession();
   }
 }
+
+/** Counts one more and records who counted (typed loosely: the driver's $push typing rejects `any` fields). */
+const incrementBy = (who: string): Document => ({ $inc: { n: 1 }, $push: { by: who } });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -180,7 +183,7 @@ describe('concurrency', () => {
     await withSessions(2, async (sessionA, sessionB) => {
       const a = sessionA.withTransaction(async () => {
         attemptsA += 1;
-        await coll.updateOne({ _id: 'counter' }, { $inc: { n: 1 }, $push: { by: 'a' } }, { session: sessionA });
+        await coll.updateOne({ _id: 'counter' }, incrementBy('a'), { session: sessionA });
         signalAWrote();
         // Hold the write until B has collided with it (or give up waiting after 5 s).
         await Promise.race([bConflicted, sleep(5_000)]);
@@ -189,7 +192,7 @@ describe('concurrency', () => {
         sessionB.withTransaction(async () => {
           attemptsB += 1;
           try {
-            await coll.updateOne({ _id: 'counter' }, { $inc: { n: 1 }, $push: { by: 'b' } }, { session: sessionB });
+            await coll.updateOne({ _id: 'counter' }, incrementBy('b'), { session: sessionB });
           } catch (error) {
             if (error instanceof MongoServerError) errorsB.push(error);
             signalBConflicted();
