@@ -52,6 +52,13 @@ function cannotCreate(field: string, parentName: string, parent: unknown): Mongo
   );
 }
 
+function cannotTraverse(parts: readonly string[], at: number, name: string, element: unknown): MongoCommandError {
+  return new MongoCommandError(
+    ErrorCodes.PathNotViable,
+    `Cannot use the part (${parts[at]}) of (${parts.join('.')}) to traverse the element ({${formatElement(name, element)}})`,
+  );
+}
+
 /** Reads the value at a concrete path (no placeholders), without traversing arrays implicitly. */
 export function readPath(root: unknown, parts: readonly string[]): unknown {
   let node: unknown = root;
@@ -70,8 +77,9 @@ export interface PathApplication {
 /**
  * Applies one operator at one concrete path of the working document (which the engine owns and
  * may mutate). Missing intermediate fields are created as embedded documents for operators that
- * create paths; stepping through a scalar, or into an array by a non-numeric name, is MongoDB's
- * PathNotViable for those operators and a no-op for the ones that only remove.
+ * create paths. Stepping through a scalar, or into an array by a non-numeric name, is MongoDB's
+ * PathNotViable, except for $unset which ignores such paths; a merely missing path is a no-op for
+ * the operators that only remove.
  */
 export function applyAtPath(
   root: Document,
@@ -93,7 +101,12 @@ export function applyAtPath(
       parentName = name;
       continue;
     }
-    if (!operator.createsPath) return { changed: false };
+    if (!operator.createsPath) {
+      if (operator.allowNonViablePath) return { changed: false };
+      if (child !== ABSENT) throw cannotTraverse(parts, i + 1, name, child);
+      if (Array.isArray(parent) && !isArrayIndex(name)) throw cannotTraverse(parts, i, parentName, parent);
+      return { changed: false };
+    }
     if (child !== ABSENT) throw cannotCreate(parts[i + 1] as string, name, child);
     if (Array.isArray(parent) && !isArrayIndex(name)) throw cannotCreate(name, parentName, parent);
     const outcome: Outcome = operator.apply(ABSENT, arg as never, ctx);
@@ -105,8 +118,9 @@ export function applyAtPath(
     return { changed: true };
   }
   if (Array.isArray(parent) && !isArrayIndex(field)) {
-    if (!operator.createsPath) return { changed: false };
-    throw cannotCreate(field, parentName, parent);
+    if (operator.createsPath) throw cannotCreate(field, parentName, parent);
+    if (operator.allowNonViablePath) return { changed: false };
+    throw cannotTraverse(parts, parts.length - 1, parentName, parent);
   }
   const current = readChild(parent, field);
   const outcome = operator.apply(current, arg as never, ctx);

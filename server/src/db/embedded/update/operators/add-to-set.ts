@@ -2,6 +2,7 @@ import { ErrorCodes, MongoCommandError } from '../../errors.js';
 import { bsonTypeName, isDocument } from '../bson-kind.js';
 import { bsonEquals } from '../bson-compare.js';
 import { cloneDocument } from '../clone-document.js';
+import { formatValue } from '../format-value.js';
 import { ABSENT, NOOP, setTo, type FieldOperator } from './field-operator.js';
 
 function uniqueValues(values: unknown[]): unknown[] {
@@ -19,15 +20,17 @@ export const addToSetOperator: FieldOperator<unknown[]> = {
   createsPath: true,
   parse(value) {
     if (!isDocument(value) || Object.keys(value)[0] !== '$each') return [value];
-    const extra = Object.keys(value).find((k) => k !== '$each');
-    if (extra !== undefined) {
-      throw new MongoCommandError(ErrorCodes.BadValue, `Found unexpected fields after $each in $addToSet: ${extra}`);
-    }
     const each = value.$each;
     if (!Array.isArray(each)) {
       throw new MongoCommandError(
-        ErrorCodes.BadValue,
+        ErrorCodes.TypeMismatch,
         `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeName(each)}`,
+      );
+    }
+    if (Object.keys(value).length > 1) {
+      throw new MongoCommandError(
+        ErrorCodes.BadValue,
+        `Found unexpected fields after $each in $addToSet: ${formatValue(value)}`,
       );
     }
     return uniqueValues(each);

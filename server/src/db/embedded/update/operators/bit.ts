@@ -1,8 +1,13 @@
 import { ErrorCodes, MongoCommandError } from '../../errors.js';
 import { bsonKind, bsonTypeName, isDocument } from '../bson-kind.js';
-import { formatElement, formatIdOf, formatValue } from '../format-value.js';
+import { formatElement } from '../format-value.js';
 import { bitwise, integralValue } from '../numeric.js';
 import { ABSENT, setTo, type FieldOperator } from './field-operator.js';
+
+function idElement(doc: Record<string, unknown>): string {
+  // MongoDB prints the bare element here (no braces), unlike most other update errors.
+  return Object.hasOwn(doc, '_id') ? formatElement('_id', doc._id) : '';
+}
 
 type BitOp = { op: 'and' | 'or' | 'xor'; operand: unknown };
 
@@ -10,7 +15,7 @@ type BitOp = { op: 'and' | 'or' | 'xor'; operand: unknown };
 export const bitOperator: FieldOperator<BitOp[]> = {
   name: '$bit',
   createsPath: true,
-  parse(value, field) {
+  parse(value) {
     if (!isDocument(value)) {
       throw new MongoCommandError(
         ErrorCodes.BadValue,
@@ -36,7 +41,7 @@ export const bitOperator: FieldOperator<BitOp[]> = {
     if (ops.length === 0) {
       throw new MongoCommandError(
         ErrorCodes.BadValue,
-        `You must pass in at least one bitwise operation. The format is: {$bit: {field: {and/or/xor: #}}; found ${formatElement(field, value)}`,
+        'You must pass in at least one bitwise operation. The format is: {$bit: {field: {and/or/xor: #}}',
       );
     }
     return ops;
@@ -46,7 +51,7 @@ export const bitOperator: FieldOperator<BitOp[]> = {
     if (current !== ABSENT && integralValue(current) === undefined) {
       throw new MongoCommandError(
         ErrorCodes.BadValue,
-        `Cannot apply $bit to a value of non-integral type.${formatIdOf(ctx.doc)} has the field ${ctx.field} of non-integer type ${bsonKind(current) === 'number' ? 'double' : bsonTypeName(current)} (${formatValue(current)})`,
+        `Cannot apply $bit to a value of non-integral type.${idElement(ctx.doc)} has the field ${ctx.field} of non-integer type ${bsonKind(current) === 'number' ? 'double' : bsonTypeName(current)}`,
       );
     }
     for (const { op, operand } of ops) value = bitwise(value, operand, op);

@@ -29,6 +29,11 @@ export interface FieldOperator<A = unknown> {
   readonly name: string;
   /** false for operators that do nothing when the path is missing ($unset, $pop, $pull, $pullAll) */
   readonly createsPath: boolean;
+  /**
+   * For operators that do not create paths: true when a path blocked by a scalar is a silent
+   * no-op ($unset) rather than MongoDB's PathNotViable ($pop, $pull, $pullAll).
+   */
+  readonly allowNonViablePath?: boolean;
   parse(value: unknown, field: string): A;
   apply(current: Current, arg: A, ctx: OperatorContext): Outcome;
 }

@@ -12,6 +12,9 @@ export const popOperator: FieldOperator<1 | -1> = {
       throw new MongoCommandError(ErrorCodes.FailedToParse, `Expected a number in: ${formatElement(field, value)}`);
     }
     const n = Number(String(value));
+    if (!Number.isInteger(n)) {
+      throw new MongoCommandError(ErrorCodes.FailedToParse, `Expected an integer: ${formatElement(field, value)}`);
+    }
     if (n !== 1 && n !== -1) {
       throw new MongoCommandError(ErrorCodes.FailedToParse, `$pop expects 1 or -1, found: ${n}`);
     }

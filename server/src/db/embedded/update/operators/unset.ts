@@ -4,6 +4,7 @@ import type { FieldOperator } from './field-operator.js';
 export const unsetOperator: FieldOperator<null> = {
   name: '$unset',
   createsPath: false,
+  allowNonViablePath: true,
   parse: () => null,
   apply: () => ({ kind: 'unset' }),
 };
