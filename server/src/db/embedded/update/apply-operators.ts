@@ -6,7 +6,7 @@ import { applyAtPath, isContainer, readChild, readPath } from './document-path.j
 import { expandArrayPath } from './expand-array-path.js';
 import { comparePathTexts, isPathPrefix, partText, type FieldPath, type PathPart } from './field-path.js';
 import { formatElement, formatValue } from './format-value.js';
-import { assertStorableId, keepsId } from './id-field.js';
+import { assertStorableId, idFirst, keepsId } from './id-field.js';
 import { ABSENT } from './operators/field-operator.js';
 import { setOperator } from './operators/set.js';
 import type { ParsedUpdate, UpdateAction } from './parse-update.js';
@@ -187,5 +187,6 @@ export function applyOperatorUpdate(
   if (dynamic) assertNoRuntimeConflict(touched);
   assertIdUnchanged(doc, working, touched);
   assertStorableId(working);
-  return working;
+  // An upsert may set `_id` last; MongoDB stores it first.
+  return idFirst(working);
 }

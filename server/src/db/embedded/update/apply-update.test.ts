@@ -246,6 +246,14 @@ describe('applyUpdate: arithmetic keeps BSON numeric types', () => {
       modified: false,
     },
     {
+      // JS numbers cannot tell Int32 from Double: where MongoDB would widen an overflowing
+      // Int32 to a Long, the result stays a number (serialized as a Double, exact to 2^53).
+      name: 'Int32 overflow stays a JS number',
+      doc: { _id: 1, a: 2147483647 },
+      update: { $inc: { a: 1 } },
+      expected: { _id: 1, a: 2147483648 },
+    },
+    {
       name: '$bit and/or/xor',
       doc: { _id: 1, a: 13, b: 3, c: 1 },
       update: { $bit: { a: { and: 10 }, b: { or: 5 }, c: { xor: 5 } } },
@@ -713,6 +721,18 @@ describe('upsertSeedFromFilter', () => {
     });
   });
 
+  it('seed + replacement keeps only the _id of the seed', () => {
+    const seed = upsertSeedFromFilter({ _id: 7, status: 'new' });
+    const { doc } = applyUpdate(seed, { name: 'x' }, { isInsert: true });
+    expect(doc).toEqual({ _id: 7, name: 'x' });
+  });
+
+  it('seed without _id lets the update set one', () => {
+    const { doc } = applyUpdate(upsertSeedFromFilter({ a: 1 }), { $set: { _id: 5 } }, { isInsert: true });
+    expect(doc).toEqual({ _id: 5, a: 1 });
+    expect(Object.keys(doc)).toEqual(['_id', 'a']);
+  });
+
   it('seed + update with isInsert builds the upserted document', () => {
     const seed = upsertSeedFromFilter({ _id: 7, status: 'new' });
     const { doc } = applyUpdate(seed, { $set: { n: 1 }, $setOnInsert: { createdAt: NOW } }, { isInsert: true });
@@ -1015,6 +1035,13 @@ describe('errors', () => {
       update: { $rename: { 'a.0.b': 'c' } },
       code: 2,
       message: "The source field cannot be an array element, 'a.0.b' in doc with _id: 1 has an array field called 'a'",
+    },
+    {
+      name: '$set of a top-level $-prefixed field',
+      update: { $set: { $foo: 1 } },
+      code: 52,
+      message:
+        "The dollar ($) prefixed field '$foo' in '$foo' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.",
     },
     {
       name: 'empty path part',

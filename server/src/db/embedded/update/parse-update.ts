@@ -50,6 +50,20 @@ interface ConflictNode {
   children: Map<string, ConflictNode>;
 }
 
+// Operators that only remove never store a value, so a `$`-prefixed name is harmless for them.
+const REMOVING = new Set(['$unset', '$pop', '$pull', '$pullAll']);
+
+/** A top-level `$`-prefixed field cannot be stored (MongoDB 5+ allows them only when nested). */
+function assertStorableName(path: FieldPath): void {
+  const first = path.parts[0];
+  if (first?.kind === 'field' && first.name.startsWith('$')) {
+    throw new MongoCommandError(
+      ErrorCodes.DollarPrefixedFieldName,
+      `The dollar ($) prefixed field '${first.name}' in '${first.name}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+    );
+  }
+}
+
 function collectIdentifiers(path: FieldPath, into: Set<string>): void {
   for (const part of path.parts) if (part.kind === 'filtered') into.add(part.identifier);
 }
@@ -121,11 +135,13 @@ export function parseOperatorUpdate(update: Document): ParsedUpdate {
       const path = parseFieldPath(field);
       if (operator) {
         const arg = operator.parse(value as never, field);
+        if (!REMOVING.has(name)) assertStorableName(path);
         conflicts.add(path);
         collectIdentifiers(path, identifiers);
         actions.push({ kind: 'field', operator, path, arg });
       } else {
         const action = parseRename(field, value, path);
+        assertStorableName(action.path);
         conflicts.add(path);
         conflicts.add(action.path);
         actions.push(action);
