@@ -52,10 +52,8 @@ export const ErrorCodes = {
   InvalidPipelineOperator: 168,
   Location40324: 40324,
   Location15952: 15952,
-  QueryFeatureNotAllowed: 224,
   NoSuchSession: 206,
   MaxTimeMSExpired: 50,
-  UnrecognizedCommandField: 40415,
   InvalidUUID: 207,
 } as const;
 

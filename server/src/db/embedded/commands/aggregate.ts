@@ -1,47 +1,20 @@
 import { ObjectId, type Document } from 'bson';
 import { Aggregator } from 'mingo';
-import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
-import { assertSupportedFilter, compileFilter } from '../query/matcher.js';
+import { ErrorCodes, MongoCommandError } from '../errors.js';
+import { checkPipeline, rewritePipeline, translateMingoError } from '../aggregate/pipeline-rules.js';
+import { compileFilter } from '../query/matcher.js';
 import { cloneDocument } from '../storage/clone.js';
 import { allDocs, deleteDoc, insertDoc, readMatches, replaceDoc, type WriteScope } from '../storage/doc-access.js';
 import { ridOf } from '../storage/collection.js';
 import { collectionArg, CommandWriteScope, numberArg, type CommandContext } from './context.js';
 
-const UNSUPPORTED_STAGES: Record<string, string> = {
-  $geoNear: '$geoNear',
-  $search: 'Atlas Search ($search)',
-  $searchMeta: 'Atlas Search ($searchMeta)',
-  $vectorSearch: '$vectorSearch',
-  $changeStream: 'change streams',
-  $collStats: '$collStats',
-  $indexStats: '$indexStats',
-  $currentOp: '$currentOp',
-  $listSessions: '$listSessions',
-  $listLocalSessions: '$listLocalSessions',
-  $planCacheStats: '$planCacheStats',
-  $graphLookup: '$graphLookup',
-  $unionWith: '$unionWith',
-};
-
 /** Stages that build new objects and never write into their input documents. */
-const NON_MUTATING_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount', '$project', '$bucket', '$bucketAuto']);
-
-function assertSupportedPipeline(pipeline: Document[]): void {
-  for (const stage of pipeline) {
-    const name = Object.keys(stage)[0]!;
-    const feature = UNSUPPORTED_STAGES[name];
-    if (feature) throw notSupported(feature);
-    const spec = stage[name] as Document;
-    if (name === '$match') assertSupportedFilter(spec);
-    if (name === '$lookup' && Array.isArray(spec.pipeline)) assertSupportedPipeline(spec.pipeline as Document[]);
-    if (name === '$lookup' && spec.from && typeof spec.from === 'object') throw notSupported('$lookup from another database');
-    if (name === '$facet') for (const sub of Object.values(spec)) assertSupportedPipeline(sub as Document[]);
-  }
-}
+const NON_MUTATING_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$sortByCount', '$project', '$bucket', '$bucketAuto']);
 
 /** Runs a pipeline over a collection as the command's scope sees it (transaction overlay included). */
 export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string | null, pipeline: Document[]): Document[] {
-  assertSupportedPipeline(pipeline);
+  checkPipeline(pipeline);
+  pipeline = rewritePipeline(pipeline);
   const { catalog } = ctx.server;
   const mutating = pipeline.some((stage) => !NON_MUTATING_STAGES.has(Object.keys(stage)[0]!));
   let stages = pipeline;
@@ -64,8 +37,7 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
   try {
     return new Aggregator(stages, { collectionResolver: resolver }).run(input) as Document[];
   } catch (err) {
-    if (err instanceof MongoCommandError) throw err;
-    throw new MongoCommandError(ErrorCodes.Location15952, (err as Error).message, { codeName: 'Location15952' });
+    throw translateMingoError(err);
   }
 }
 

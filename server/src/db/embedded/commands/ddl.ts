@@ -35,6 +35,9 @@ export async function createCommand(ctx: CommandContext): Promise<Document> {
   const options: Document = {};
   for (const key of ['validator', 'validationLevel', 'validationAction']) if (body[key] !== undefined) options[key] = body[key];
   const ops: JournalOp[] = [];
+  const existing = ctx.server.catalog.get(ctx.db, name);
+  // MongoDB 7: creating an existing collection with the same options is a no-op.
+  if (existing && JSON.stringify(existing.options) === JSON.stringify(options)) return { ok: 1 };
   ctx.server.catalog.create(ctx.db, name, options, ops);
   await journal(ctx, ops);
   return { ok: 1 };

@@ -24,6 +24,7 @@ import {
   listIndexesCommand,
   renameCollectionCommand,
 } from './ddl.js';
+import { assertKnownFields } from './command-fields.js';
 import { explainCommand } from './explain.js';
 import { findAndModifyCommand } from './find-and-modify.js';
 import { countCommand, distinctCommand, findCommand, getMoreCommand, killCursorsCommand } from './read.js';
@@ -109,6 +110,7 @@ export async function dispatch(server: ServerState, body: Document, connectionId
       const previous = server.sessions.retriedWrite(body);
       if (previous) return previous;
     }
+    assertKnownFields(name, body);
     const ctx: CommandContext = { server, db, body, name, txn, connectionId, sessionKey: sessionKeyOf(body) };
     if (!name.startsWith('hello') && !name.startsWith('isMaster') && name !== 'ismaster') server.opcounters.command++;
     const reply = await handler(ctx);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DocModel, tempDataDir } from './test-kit.js';
@@ -72,7 +73,8 @@ describe('Persistence under kill -9', () => {
   it('keeps every acknowledged batch when killed while checkpoints are running', async () => {
     const { acked, killed } = await runAndKill(3000, 400, 1500);
     expect(killed).toBe(true);
+    const leftBehind = (await readdir(dir)).sort().join(' ');
     const survivors = await checkSurvivors(acked);
-    console.log(`killed after ${acked.length} acks with checkpoints; ${survivors} batches survived`);
+    console.log(`killed after ${acked.length} acks with checkpoints, leaving ${leftBehind}; ${survivors} batches survived`);
   });
 });

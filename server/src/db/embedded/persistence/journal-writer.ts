@@ -161,6 +161,12 @@ export class JournalWriter {
         return;
       }
     }
+    if (this.failure) {
+      // An fsync failed while this group was being written: nothing more can be promised.
+      for (const entry of group) entry.waiter.reject(this.failure);
+      this.writing = false;
+      return;
+    }
     let durableWanted = false;
     for (const entry of group) {
       if (entry.j) {
@@ -220,8 +226,8 @@ export class JournalWriter {
         this.syncing = false;
         if (this.file === file) this.synced = Math.max(this.synced, target);
         this.resolveSynced();
-        // Groups written while this sync ran need the next one.
-        if (this.awaitingSync.length > 0) this.startSync();
+        // Groups written (or a timer that fired) while this sync ran need the next one.
+        if (this.awaitingSync.length > 0 || this.syncDue) this.startSync();
         else if (this.synced < this.written) this.armTimer();
         this.notifySyncIdle();
       },

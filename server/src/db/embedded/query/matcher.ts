@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
+import { translateMingoError } from '../aggregate/pipeline-rules.js';
 
 /** A compiled filter. */
 export type Matcher = (doc: Document) => boolean;
@@ -61,7 +62,7 @@ export function compileFilter(filter: Document | undefined | null): Matcher {
   try {
     query = new Query(filter);
   } catch (err) {
-    throw new MongoCommandError(ErrorCodes.BadValue, (err as Error).message);
+    throw translateMingoError(err);
   }
   return (doc) => query.test(doc);
 }

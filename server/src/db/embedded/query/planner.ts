@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
-import type { IndexStore, ScanBounds } from '../storage/index-store.js';
+import type { IndexStore } from '../storage/index-store.js';
 import { encodeValue, recordIdOf, typeBracketBounds } from '../storage/key-encoding.js';
 import {
   ALL_KEYS,
@@ -182,10 +182,6 @@ function isRangeValue(v: unknown): boolean {
   }
 }
 
-function isNullish(v: unknown): boolean {
-  return v === null || v === undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 // _id
 
@@ -194,6 +190,7 @@ function idPlan(preds: Map<string, FieldPredicates>): Plan | null {
   if (!id || id.eqs.length === 0) return null;
   let best = id.eqs[0]!;
   for (const eq of id.eqs) if (eq.length < best.length) best = eq;
+  if (best.length === 1) return { kind: 'IDHACK', rids: [recordIdOf(best[0])] };
   const rids = [...new Set(best.map(recordIdOf))].sort();
   return { kind: 'IDHACK', rids };
 }
@@ -205,9 +202,9 @@ interface Candidate {
   index: IndexStore;
   /** Encoded key prefixes, one per combination of the equality points, sorted. */
   prefixes: string[];
-  eqFields: number;
-  range: { lower?: { suffix: string; inclusive: boolean }; upper?: { suffix: string; inclusive: boolean } } | null;
-  intervals: Record<string, BoundInterval[]>;
+  /** Per equality field, its distinct points (encoded key, value) in key order. */
+  points: Array<Array<[string, unknown]>>;
+  range: RangeChoice | null;
   uniqueFull: boolean;
 }
 
@@ -226,7 +223,7 @@ function bestPlan(preds: Map<string, FieldPredicates>, indexes: IndexStore[]): P
 /** Prefer: a unique index pinned by equalities, then the longest equality prefix, then a range. */
 function better(a: Candidate, b: Candidate): boolean {
   if (a.uniqueFull !== b.uniqueFull) return a.uniqueFull;
-  if (a.eqFields !== b.eqFields) return a.eqFields > b.eqFields;
+  if (a.points.length !== b.points.length) return a.points.length > b.points.length;
   if ((a.range !== null) !== (b.range !== null)) return a.range !== null;
   if (a.prefixes.length !== b.prefixes.length) return a.prefixes.length < b.prefixes.length;
   return a.index.fields.length < b.index.fields.length;
@@ -236,58 +233,71 @@ function better(a: Candidate, b: Candidate): boolean {
 function candidateFor(index: IndexStore, preds: Map<string, FieldPredicates>): Candidate | null {
   const sparse = index.spec.sparse === true;
   let prefixes: string[] = [''];
-  let eqFields = 0;
+  const points: Array<Array<[string, unknown]>> = [];
   let range: RangeChoice | null = null;
-  const intervals: Record<string, BoundInterval[]> = {};
   for (const field of index.fields) {
     const p = preds.get(field);
     if (!p) break;
     // A null equality also matches a missing field, which a sparse index does not hold and which
     // a dotted path can hide inside array elements the index never saw.
-    const nullOk = !sparse && !field.includes('.');
-    const eqs = p.eqs.filter((eq) => nullOk || !eq.some(isNullish));
-    if (eqs.length > 0) {
-      let eq = eqs[0]!;
-      for (const e of eqs) if (e.length < eq.length) eq = e;
-      const points = distinctPoints(eq);
-      if (prefixes.length * points.length > MAX_POINTS) break;
-      const next: string[] = [];
-      for (const prefix of prefixes) for (const [key] of points) next.push(prefix + key);
-      prefixes = next;
-      intervals[field] = points.map(([, v]) => pointInterval(v));
-      eqFields++;
+    const nullOk = !sparse && field.indexOf('.') < 0;
+    let eq: unknown[] | undefined;
+    for (const e of p.eqs) {
+      if ((eq === undefined || e.length < eq.length) && (nullOk || !hasNullish(e))) eq = e;
+    }
+    if (eq !== undefined) {
+      const fieldPoints = distinctPoints(eq);
+      if (prefixes.length * fieldPoints.length > MAX_POINTS) break;
+      if (fieldPoints.length === 1) {
+        for (let i = 0; i < prefixes.length; i++) prefixes[i] += fieldPoints[0]![0];
+      } else {
+        const next: string[] = [];
+        for (const prefix of prefixes) for (const [key] of fieldPoints) next.push(prefix + key);
+        prefixes = next;
+      }
+      points.push(fieldPoints);
       continue;
     }
     range = rangeOf(p, index.multikey);
-    if (range) intervals[field] = [range.interval];
     break;
   }
-  if (eqFields === 0 && !range) return null;
-  for (const field of index.fields) intervals[field] ??= [ALL_KEYS];
-  prefixes.sort();
-  return {
-    index,
-    prefixes,
-    eqFields,
-    range: range ? { lower: range.lower, upper: range.upper } : null,
-    intervals,
-    uniqueFull: index.spec.unique === true && eqFields === index.fields.length,
-  };
+  if (points.length === 0 && !range) return null;
+  if (prefixes.length > 1) prefixes.sort();
+  return { index, prefixes, points, range, uniqueFull: index.spec.unique === true && points.length === index.fields.length };
+}
+
+function hasNullish(values: unknown[]): boolean {
+  for (const v of values) if (v === null || v === undefined) return true;
+  return false;
 }
 
 function distinctPoints(values: unknown[]): Array<[string, unknown]> {
+  if (values.length === 1) return [[encodeValue(values[0]), values[0]]];
   const byKey = new Map<string, unknown>();
   for (const v of values) {
     const key = encodeValue(v);
     if (!byKey.has(key)) byKey.set(key, v);
   }
-  return [...byKey].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...byKey].sort(byFirst);
+}
+
+function byFirst(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+interface RangeSide {
+  /** Encoded key of the bound (or a type-bracket sentinel), appended to each equality prefix. */
+  suffix: string;
+  inclusive: boolean;
+  /** The operand, or undefined for the open end of the type bracket. */
+  value?: unknown;
 }
 
 interface RangeChoice {
-  lower?: { suffix: string; inclusive: boolean };
-  upper?: { suffix: string; inclusive: boolean };
-  interval: BoundInterval;
+  lower: RangeSide;
+  upper: RangeSide;
+  /** A value of the range's type, for naming the bracket ends in explain. */
+  anchor: unknown;
 }
 
 /**
@@ -298,48 +308,76 @@ function rangeOf(p: FieldPredicates, multikey: boolean): RangeChoice | null {
   const anchor = p.lowers[0] ?? p.uppers[0];
   if (!anchor) return null;
   const bracket = encodeValue(anchor.value).charCodeAt(0);
-  const sameBracket = (r: Range): boolean => encodeValue(r.value).charCodeAt(0) === bracket;
-  let lower: { key: string; r: Range } | undefined;
-  for (const r of p.lowers.filter(sameBracket)) {
+  let lower: RangeSide | undefined;
+  for (const r of p.lowers) {
     const key = encodeValue(r.value);
-    if (!lower || key > lower.key || (key === lower.key && !r.inclusive)) lower = { key, r };
-  }
-  let upper: { key: string; r: Range } | undefined;
-  if (!lower || !multikey) {
-    for (const r of p.uppers.filter(sameBracket)) {
-      const key = encodeValue(r.value);
-      if (!upper || key < upper.key || (key === upper.key && !r.inclusive)) upper = { key, r };
+    if (key.charCodeAt(0) !== bracket) continue;
+    if (!lower || key > lower.suffix || (key === lower.suffix && !r.inclusive)) {
+      lower = { suffix: key, inclusive: r.inclusive, value: r.value };
     }
   }
-  const bounds = typeBracketBounds(anchor.value);
-  const ends = bracketEnds(anchor.value);
+  let upper: RangeSide | undefined;
+  if (!lower || !multikey) {
+    for (const r of p.uppers) {
+      const key = encodeValue(r.value);
+      if (key.charCodeAt(0) !== bracket) continue;
+      if (!upper || key < upper.suffix || (key === upper.suffix && !r.inclusive)) {
+        upper = { suffix: key, inclusive: r.inclusive, value: r.value };
+      }
+    }
+  }
+  // The sentinels lie strictly between type brackets, so inclusive or not makes no difference.
+  const open = typeBracketBounds(anchor.value);
   return {
-    lower: lower ? { suffix: lower.key, inclusive: lower.r.inclusive } : { suffix: bounds.min, inclusive: true },
-    upper: upper ? { suffix: upper.key, inclusive: upper.r.inclusive } : { suffix: bounds.max, inclusive: true },
-    interval: {
-      low: lower ? formatBoundValue(lower.r.value) : ends.low,
-      high: upper ? formatBoundValue(upper.r.value) : ends.high,
-      lowInclusive: lower ? lower.r.inclusive : true,
-      highInclusive: upper ? upper.r.inclusive : true,
-    },
+    lower: lower ?? { suffix: open.min, inclusive: true },
+    upper: upper ?? { suffix: open.max, inclusive: true },
+    anchor: anchor.value,
   };
 }
 
 function toPlan(c: Candidate): Plan {
   const { index, prefixes, range } = c;
-  const bounds = JSON.stringify(
-    Object.fromEntries(index.fields.map((f) => [f, (c.intervals[f] ?? [ALL_KEYS]).map(formatInterval)])),
-  );
   const scanOne = (prefix: string): Iterable<string> => {
     if (!range) return index.scanPrefix(prefix);
-    const b: ScanBounds = {};
-    if (range.lower) b.lower = { key: prefix + range.lower.suffix, inclusive: range.lower.inclusive };
-    if (range.upper) b.upper = { key: prefix + range.upper.suffix, inclusive: range.upper.inclusive };
-    return index.scan(b);
+    return index.scan({
+      lower: { key: prefix + range.lower.suffix, inclusive: range.lower.inclusive },
+      upper: { key: prefix + range.upper.suffix, inclusive: range.upper.inclusive },
+    });
   };
   const rids =
     prefixes.length === 1 ? () => scanOne(prefixes[0]!) : () => unionOf(prefixes.map((p) => () => scanOne(p)));
-  return { kind: 'IXSCAN', index, rids, bounds };
+  return {
+    kind: 'IXSCAN',
+    index,
+    rids,
+    // Only explain reads this; building it on every query would cost more than the lookup.
+    get bounds(): string {
+      return describeBounds(c);
+    },
+  };
+}
+
+function describeBounds(c: Candidate): string {
+  const out: Record<string, string[]> = {};
+  c.index.fields.forEach((field, i) => {
+    let intervals: BoundInterval[] = [ALL_KEYS];
+    if (i < c.points.length) intervals = c.points[i]!.map(([, v]) => pointInterval(v));
+    else if (i === c.points.length && c.range) intervals = [rangeInterval(c.range)];
+    out[field] = intervals.map(formatInterval);
+  });
+  return JSON.stringify(out);
+}
+
+function rangeInterval(r: RangeChoice): BoundInterval {
+  const ends = bracketEnds(r.anchor);
+  const hasLow = 'value' in r.lower;
+  const hasHigh = 'value' in r.upper;
+  return {
+    low: hasLow ? formatBoundValue(r.lower.value) : ends.low,
+    high: hasHigh ? formatBoundValue(r.upper.value) : ends.high,
+    lowInclusive: hasLow ? r.lower.inclusive : true,
+    highInclusive: hasHigh ? r.upper.inclusive : true,
+  };
 }
 
 /** Record ids of several scans, each once, in scan order. */
