@@ -675,6 +675,12 @@ describe('applyUpdate: replacement and pipeline', () => {
       expected: { _id: 1, a: 2, total: 5 },
     },
     {
+      name: 'pipeline $$NOW is the update clock',
+      doc: { _id: 1 },
+      update: [{ $set: { at: '$$NOW' } }],
+      expected: { _id: 1, at: NOW },
+    },
+    {
       name: 'pipeline $replaceWith keeps _id',
       doc: { _id: 1, inner: { x: 1 } },
       update: [{ $replaceWith: '$inner' }],

@@ -36,7 +36,7 @@ export type CompiledUpdate = (doc: Document, options?: ApplyUpdateOptions) => Ap
  */
 export function compileUpdate(update: Document | Document[]): CompiledUpdate {
   if (Array.isArray(update)) {
-    return (doc) => finish(doc, applyPipelineUpdate(doc, update));
+    return (doc, options = {}) => finish(doc, applyPipelineUpdate(doc, update, options.now ?? new Date()));
   }
   if (isReplacementUpdate(update)) {
     return (doc) => finish(doc, replaceDocument(doc, update));

@@ -31,14 +31,30 @@ export function validatePipelineUpdate(pipeline: readonly unknown[]): void {
 }
 
 /**
+ * Replaces `$$NOW` by the update's clock, so a pipeline update and $currentDate in the same
+ * server agree on the time (and tests can fix it); mingo would read the system clock.
+ */
+function withClock(value: unknown, now: Date): unknown {
+  if (value === '$$NOW') return { $literal: new Date(now.getTime()) };
+  if (Array.isArray(value)) return value.map((v) => withClock(v, now));
+  if (isDocument(value)) {
+    if (Object.hasOwn(value, '$literal')) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withClock(v, now);
+    return out;
+  }
+  return value;
+}
+
+/**
  * Runs a pipeline-style update on one document with mingo. As in MongoDB the result replaces the
  * document, and an `_id` the pipeline dropped is put back; changing it is an error.
  */
-export function applyPipelineUpdate(doc: Document, pipeline: Document[]): Document {
+export function applyPipelineUpdate(doc: Document, pipeline: Document[], now: Date = new Date()): Document {
   validatePipelineUpdate(pipeline);
   let results: Document[];
   try {
-    results = new Aggregator(pipeline).run([cloneDocument(doc)]) as Document[];
+    results = new Aggregator(withClock(pipeline, now) as Document[]).run([cloneDocument(doc)]) as Document[];
   } catch (err) {
     if (err instanceof MongoCommandError) throw err;
     throw new MongoCommandError(ErrorCodes.BadValue, (err as Error).message);
