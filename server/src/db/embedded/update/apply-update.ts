@@ -1,5 +1,7 @@
 import type { Document } from 'bson';
+import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { applyOperatorUpdate } from './apply-operators.js';
+import { isDocument } from './bson-kind.js';
 import { isIdentical } from './identical.js';
 import { parseOperatorUpdate, type ParsedUpdate } from './parse-update.js';
 import { applyPipelineUpdate } from './pipeline-update.js';
@@ -35,6 +37,9 @@ export type CompiledUpdate = (doc: Document, options?: ApplyUpdateOptions) => Ap
  * very same object with `modified: false` when nothing changed.
  */
 export function compileUpdate(update: Document | Document[]): CompiledUpdate {
+  if (!Array.isArray(update) && !isDocument(update)) {
+    throw new MongoCommandError(ErrorCodes.FailedToParse, 'Update argument must be either an object or an array');
+  }
   if (Array.isArray(update)) {
     return (doc, options = {}) => finish(doc, applyPipelineUpdate(doc, update, options.now ?? new Date()));
   }

@@ -38,6 +38,8 @@ export interface FieldOperator<A = unknown> {
   apply(current: Current, arg: A, ctx: OperatorContext): Outcome;
 }
 
-/** Shorthand for the common outcomes. */
+/** Shorthand for "write this value". */
 export const setTo = (value: unknown): Outcome => ({ kind: 'set', value });
+
+/** Shorthand for "leave the field as it is". */
 export const NOOP: Outcome = { kind: 'noop' };
