@@ -1,7 +1,8 @@
 /**
  * Child process for the kill -9 test in persistence.test.ts: appends numbered batches as fast
  * as it can from many concurrent writers and prints each sequence number once its append is
- * acknowledged, so the parent knows exactly what must survive being killed.
+ * acknowledged, so the parent knows exactly what must survive being killed; it prints
+ * `checkpoint` as it starts one, so the parent can kill it in the middle of one.
  *
  * Usage: node --import tsx crash-writer.fixture.ts <dir> <batches> <checkpointEvery>
  */
@@ -32,6 +33,7 @@ async function writer(): Promise<void> {
     }
     const acked = persistence.append(ops, { j: seq % 2 === 0 });
     if (checkpointEvery > 0 && seq > 0 && seq % checkpointEvery === 0) {
+      process.stdout.write('checkpoint\n');
       persistence.checkpoint([...state.values()]).catch((error: unknown) => {
         process.stderr.write(`checkpoint failed: ${String(error)}\n`);
       });

@@ -16,8 +16,16 @@ afterEach(async () => {
   await remove();
 });
 
-/** Runs the writer child and kills it with SIGKILL once `killAfter` acknowledgements arrived. */
-function runAndKill(batches: number, checkpointEvery: number, killAfter: number): Promise<{ acked: number[]; killed: boolean }> {
+/**
+ * Runs the writer child and kills it with SIGKILL once `killAfter` acknowledgements arrived —
+ * or, with `atCheckpoint`, at the first checkpoint it starts after that.
+ */
+function runAndKill(
+  batches: number,
+  checkpointEvery: number,
+  killAfter: number,
+  atCheckpoint = false,
+): Promise<{ acked: number[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir, String(batches), String(checkpointEvery)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,11 +38,15 @@ function runAndKill(batches: number, checkpointEvery: number, killAfter: number)
     child.stdout.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop()!;
+      let checkpointStarted = false;
       for (const line of lines) {
         if (line === 'done') done = true;
+        else if (line === 'checkpoint') checkpointStarted = true;
         else acked.push(Number(line));
       }
-      if (acked.length >= killAfter && child.exitCode === null) child.kill('SIGKILL');
+      if (acked.length >= killAfter && (!atCheckpoint || checkpointStarted) && child.exitCode === null) {
+        child.kill('SIGKILL');
+      }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -71,7 +83,7 @@ describe('Persistence under kill -9', () => {
   });
 
   it('keeps every acknowledged batch when killed while checkpoints are running', async () => {
-    const { acked, killed } = await runAndKill(3000, 400, 1500);
+    const { acked, killed } = await runAndKill(4000, 300, 1500, true);
     expect(killed).toBe(true);
     const leftBehind = (await readdir(dir)).sort().join(' ');
     const survivors = await checkSurvivors(acked);

@@ -3,6 +3,7 @@ import { ErrorCodes, MongoCommandError } from '../errors.js';
 import type { JournalOp, Persistence } from '../persistence/persistence.js';
 import { Collection, ridOf } from './collection.js';
 import type { IndexSpec } from './index-store.js';
+import { VersionClock } from './version-clock.js';
 import { recordIdOf } from './key-encoding.js';
 
 /**
@@ -13,6 +14,8 @@ import { recordIdOf } from './key-encoding.js';
 export class Catalog {
   private readonly dbs = new Map<string, Map<string, Collection>>();
   private checkpointing: Promise<void> | null = null;
+  /** Logical time shared by every collection (snapshot isolation for transactions). */
+  readonly clock = new VersionClock();
 
   constructor(private persistence: Persistence | null = null) {}
 
@@ -45,7 +48,7 @@ export class Catalog {
   create(db: string, name: string, options: Document, ops: JournalOp[]): Collection {
     validateCollectionName(db, name);
     if (this.get(db, name)) throw new MongoCommandError(ErrorCodes.NamespaceExists, `Collection ${db}.${name} already exists.`);
-    const coll = new Collection(db, name, options);
+    const coll = new Collection(db, name, options, this.clock);
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     colls.set(name, coll);

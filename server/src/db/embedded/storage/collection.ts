@@ -4,6 +4,7 @@ import { duplicateKeyError, ErrorCodes, MongoCommandError, notSupported } from '
 import { IndexStore, type IndexSpec } from './index-store.js';
 import { recordIdOf } from './key-encoding.js';
 import { planQuery, type Plan } from '../query/planner.js';
+import { VersionClock, type HistoryEntry } from './version-clock.js';
 
 /** The `_id_` index every collection has; it is the primary map, not an IndexStore. */
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' } as const;
@@ -20,12 +21,15 @@ export class Collection {
   readonly uid = nextUid++;
   readonly docs = new Map<string, Document>();
   readonly indexes: IndexStore[] = [];
+  /** Versions replaced while transactions were open (see VersionClock). */
+  readonly history = new Map<string, HistoryEntry[]>();
   private validatorQuery: Query | null = null;
 
   constructor(
     readonly db: string,
     public name: string,
     public options: Document = {},
+    private readonly clock: VersionClock = new VersionClock(),
   ) {
     this.setOptions(options);
   }
@@ -108,6 +112,7 @@ export class Collection {
     if (old) for (const index of this.indexes) index.remove(old, rid);
     for (const index of this.indexes) index.add(doc, rid);
     this.docs.set(rid, doc);
+    this.clock.record(this, rid, old ?? null);
     return old;
   }
 
@@ -117,6 +122,7 @@ export class Collection {
     if (!old) return undefined;
     for (const index of this.indexes) index.remove(old, rid);
     this.docs.delete(rid);
+    this.clock.record(this, rid, old);
     return old;
   }
 

@@ -4,7 +4,9 @@ import type { Matcher } from '../query/matcher.js';
 import type { Plan } from '../query/planner.js';
 import type { LockTable } from '../txn/lock-table.js';
 import type { Transaction } from '../txn/transaction.js';
+import { writeConflictError } from '../errors.js';
 import { ridOf, type Collection } from './collection.js';
+import { changedSince, versionAt } from './version-clock.js';
 
 /** Thrown by a plain write that touches a document a transaction holds; the command waits and retries. */
 export class LockedError extends Error {
@@ -41,16 +43,29 @@ export function readMatches(
 ): { plan: Plan | null; hits: Hit[]; examined: number } {
   if (!coll) return { plan: null, hits: [], examined: 0 };
   const { plan, docs } = coll.candidates(filter, hint);
-  const overlay = scope.txn?.writes.get(coll);
+  const txn = scope.txn;
+  const overlay = txn?.writes.get(coll);
+  // In a transaction, documents changed since its snapshot are read as of the snapshot.
+  const history = txn && coll.history.size > 0 ? coll.history : null;
   const hits: Hit[] = [];
   let examined = 0;
   for (const doc of docs) {
     examined++;
     const rid = ridOf(doc);
-    if (overlay?.has(rid)) continue;
+    if (overlay?.has(rid) || history?.has(rid)) continue;
     if (matcher(doc)) {
       hits.push({ rid, doc });
       if (hits.length >= limit) return { plan, hits, examined };
+    }
+  }
+  if (history) {
+    for (const [rid, entries] of history) {
+      if (overlay?.has(rid)) continue;
+      const doc = versionAt(coll.docs.get(rid), entries, txn!.snapshotTs);
+      if (doc && matcher(doc)) {
+        hits.push({ rid, doc });
+        if (hits.length >= limit) return { plan, hits, examined };
+      }
     }
   }
   if (overlay) {
@@ -67,12 +82,8 @@ export function readMatches(
 /** All documents of a collection as the scope sees them (aggregation input, $lookup). */
 export function allDocs(scope: WriteScope, coll: Collection | undefined): Document[] {
   if (!coll) return [];
-  const overlay = scope.txn?.writes.get(coll);
-  if (!overlay || overlay.size === 0) return [...coll.docs.values()];
-  const out: Document[] = [];
-  for (const [rid, doc] of coll.docs) if (!overlay.has(rid)) out.push(doc);
-  for (const doc of overlay.values()) if (doc) out.push(doc);
-  return out;
+  if (!scope.txn) return [...coll.docs.values()];
+  return readMatches(scope, coll, {}, () => true).hits.map((h) => h.doc);
 }
 
 /** Fails fast (before anything changes) when a plain write would touch a transaction's documents. */
@@ -83,13 +94,23 @@ export function assertUnlocked(scope: WriteScope, coll: Collection, rids: Iterab
   }
 }
 
+/**
+ * Takes a transaction's write lock on a document: WriteConflict when another transaction holds
+ * it or when the document changed after the transaction's snapshot (no lost updates).
+ */
+function lockForTransaction(scope: WriteScope, coll: Collection, rid: string): void {
+  const txn = scope.txn!;
+  if (changedSince(coll.history.get(rid), txn.snapshotTs)) throw writeConflictError();
+  scope.locks.acquire(txn, coll, rid);
+}
+
 /** Stores a new document (insert or upsert). Duplicate keys throw before anything changes. */
 export function insertDoc(scope: WriteScope, coll: Collection, doc: Document): void {
   const rid = ridOf(doc);
   if (scope.txn) {
     const overlay = scope.txn.overlay(coll);
+    lockForTransaction(scope, coll, rid);
     coll.check(doc, rid, true, overlay);
-    scope.locks.acquire(scope.txn, coll, rid);
     overlay.set(rid, doc);
     return;
   }
@@ -103,8 +124,8 @@ export function insertDoc(scope: WriteScope, coll: Collection, doc: Document): v
 export function replaceDoc(scope: WriteScope, coll: Collection, rid: string, doc: Document): void {
   if (scope.txn) {
     const overlay = scope.txn.overlay(coll);
+    lockForTransaction(scope, coll, rid);
     coll.check(doc, rid, false, overlay);
-    scope.locks.acquire(scope.txn, coll, rid);
     overlay.set(rid, doc);
     return;
   }
@@ -116,7 +137,7 @@ export function replaceDoc(scope: WriteScope, coll: Collection, rid: string, doc
 /** Deletes the document at `rid`. */
 export function deleteDoc(scope: WriteScope, coll: Collection, rid: string, doc: Document): void {
   if (scope.txn) {
-    scope.locks.acquire(scope.txn, coll, rid);
+    lockForTransaction(scope, coll, rid);
     scope.txn.overlay(coll).set(rid, null);
     return;
   }

@@ -76,7 +76,7 @@ export class SessionManager {
       }
       if (s.txn?.state === 'active') this.abort(s.txn);
       s.txnNumber = txnNumber;
-      s.txn = new Transaction(key, txnNumber);
+      s.txn = new Transaction(key, txnNumber, this.catalog.clock.beginSnapshot());
       return s.txn;
     }
     const txn = s.txn;
@@ -149,6 +149,7 @@ export class SessionManager {
     }
     txn.state = 'committed';
     this.locks.releaseAll(txn);
+    this.catalog.clock.endSnapshot(txn.snapshotTs);
     return ops;
   }
 
@@ -158,6 +159,7 @@ export class SessionManager {
     txn.state = 'aborted';
     txn.writes.clear();
     this.locks.releaseAll(txn);
+    this.catalog.clock.endSnapshot(txn.snapshotTs);
   }
 
   /** abortTransaction: NoSuchTransaction when nothing is open under that number. */

@@ -14,6 +14,8 @@ export class Transaction {
   constructor(
     readonly sessionKey: string,
     readonly txnNumber: bigint,
+    /** Logical time of the snapshot the transaction reads (VersionClock). */
+    readonly snapshotTs: number,
   ) {}
 
   /** The overlay of one collection (created on first write). */
