@@ -18,7 +18,7 @@ import { embeddedServerEntry, startEmbeddedMongoProcess } from './embedded-mongo
 import { mongoSystem } from './embedded-mongo/mongo-system.js';
 import { ensurePostgresInstalled, startPostgresCluster } from './embedded-mongo/postgres-cluster.js';
 import { postgresSystem } from './embedded-mongo/postgres-system.js';
-import { CLOCK_TICKS_PER_SECOND, processCpuMicros } from './embedded-mongo/process-cpu.js';
+import { CLOCK_TICKS_PER_SECOND, processCpu } from './embedded-mongo/process-cpu.js';
 import {
   emptyResults,
   evaluateTargets,
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       embedded = child;
       cleanups.push(() => child.stop());
       log(`embedded server at ${child.uri}, pid ${child.pid}`);
-      const system = mongoSystem({ label: 'embedded', uri: child.uri, serverCpuMicros: () => processCpuMicros(child.pid) });
+      const system = mongoSystem({ label: 'embedded', uri: child.uri, serverCpu: () => processCpu(child.pid) });
       cleanups.push(() => system.close());
       systems.mongo = system;
     }
@@ -127,7 +127,9 @@ async function main(): Promise<void> {
 
   print(results, list.filter((w) => w.indexedRead).map((w) => w.id), args.quick ?? false);
   if (profiles.length) {
-    console.log('\n## Where the embedded server spends its CPU (V8 sampling profile per workload; self time)\n');
+    console.log('\n## Where the embedded server spends its time (V8 sampling profile of its main thread, per workload; self time)');
+    console.log('Native frames (writeBuffer = socket write syscall, fdatasync…) include kernel time and time spent descheduled;');
+    console.log('the profiler slows the server, so read shares, not absolute times.\n');
     console.log(profiles.join('\n\n'));
   }
   if (args.json) console.log(`\n${JSON.stringify(results, null, 2)}`);

@@ -61,7 +61,9 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileSummary 
     }
     busyUs += us;
     const file = shortUrl(frame.url) || frame.functionName;
-    const fn = frame.url ? `${frame.functionName || '(anonymous)'}  ${file}:${frame.lineNumber + 1}` : frame.functionName;
+    // tsx emits whitespace-minified code, so our own files report line 1: name and file say more.
+    const where = frame.lineNumber > 0 ? `${file}:${frame.lineNumber + 1}` : file;
+    const fn = frame.url ? `${frame.functionName || '(anonymous)'}  ${where}` : frame.functionName;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
     files.set(file, (files.get(file) ?? 0) + us);
   }
@@ -73,9 +75,14 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileSummary 
   return { busyUs, idleUs, functions: rank(functions), files: rank(files) };
 }
 
-/** Plain-text rendering: busy/idle, then the top functions and files with their shares. */
+/**
+ * Plain-text rendering: busy/idle, then the top functions and files with their shares.
+ * The sampler sees the main thread's stack, not the CPU: native frames such as `writeBuffer`
+ * (the socket write syscall, which on loopback also runs the receiver's TCP path) include
+ * kernel time and any time the thread sat descheduled on a busy machine.
+ */
 export function formatProfileSummary(title: string, summary: ProfileSummary, ops?: number): string {
-  const perOp = ops ? `, ${(summary.busyUs / ops).toFixed(1)} µs/op sampled` : '';
+  const perOp = ops ? `, ${(summary.busyUs / ops).toFixed(1)} µs busy per op` : '';
   const lines = [`${title}: busy ${(summary.busyUs / 1000).toFixed(0)} ms, idle ${(summary.idleUs / 1000).toFixed(0)} ms${perOp}`];
   const row = (t: SelfTime): string => `    ${(t.share * 100).toFixed(1).padStart(5)}%  ${(t.selfUs / 1000).toFixed(1).padStart(8)} ms  ${t.name}`;
   lines.push('  top functions by self time:', ...summary.functions.map(row));

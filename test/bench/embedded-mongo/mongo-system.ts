@@ -1,4 +1,5 @@
 import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { CpuTime } from './process-cpu.js';
 import { emailOf, patientRow } from './patient-rows.js';
 import { BIG_ROWS, SMALL_ROWS, type DataSet, type GroupRow, type Session, type SystemUnderTest } from './system-under-test.js';
 
@@ -33,7 +34,7 @@ interface EventDoc {
 export interface MongoEndpoint {
   label: string;
   uri: string;
-  serverCpuMicros(): number;
+  serverCpu(): CpuTime;
 }
 
 /** The same work through the official mongodb driver, with `j: true` wherever PostgreSQL commits durably. */
@@ -43,7 +44,7 @@ export function mongoSystem(endpoint: MongoEndpoint): SystemUnderTest {
 
   return {
     label: endpoint.label,
-    serverCpuMicros: endpoint.serverCpuMicros,
+    serverCpu: endpoint.serverCpu,
 
     async seed() {
       await admin.connect();

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { emailOf, patientRow, type PatientRow } from './patient-rows.js';
-import { processTreeCpuMicros } from './process-cpu.js';
+import { processTreeCpu } from './process-cpu.js';
 import type { PostgresCluster } from './postgres-cluster.js';
 import {
   BIG_ROWS,
@@ -29,7 +29,7 @@ export function postgresSystem(cluster: PostgresCluster): SystemUnderTest {
 
   return {
     label: `postgresql ${cluster.version}`,
-    serverCpuMicros: () => processTreeCpuMicros(cluster.postmasterPid),
+    serverCpu: () => processTreeCpu(cluster.postmasterPid),
 
     async seed() {
       for (const [set, rows] of [['big', BIG_ROWS], ['small', SMALL_ROWS]] as const) {

@@ -13,13 +13,21 @@ function readClockTicks(): number {
   }
 }
 
+/** CPU time split into user and kernel (system) time, in µs. */
+export interface CpuTime {
+  userUs: number;
+  systemUs: number;
+}
+
 interface ProcStat {
   pid: number;
   ppid: number;
-  /** utime + stime of the whole thread group, in ticks. */
-  ownTicks: number;
-  /** cutime + cstime: CPU of children that exited and were reaped, in ticks. */
-  reapedChildTicks: number;
+  /** utime and stime of the whole thread group, in ticks. */
+  user: number;
+  system: number;
+  /** cutime and cstime: CPU of children that exited and were reaped, in ticks. */
+  childUser: number;
+  childSystem: number;
 }
 
 /**
@@ -39,40 +47,46 @@ function readProcStat(pid: number): ProcStat | undefined {
   return {
     pid,
     ppid: field(4),
-    ownTicks: field(14) + field(15),
-    reapedChildTicks: field(16) + field(17),
+    user: field(14),
+    system: field(15),
+    childUser: field(16),
+    childSystem: field(17),
   };
 }
 
-function ticksToMicros(ticks: number): number {
-  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+function ticksToCpuTime(user: number, system: number): CpuTime {
+  return { userUs: (user * 1e6) / CLOCK_TICKS_PER_SECOND, systemUs: (system * 1e6) / CLOCK_TICKS_PER_SECOND };
 }
 
 /**
- * CPU time (µs) used so far by one process and every child it has reaped. The embedded
+ * CPU time used so far by one process and every child it has reaped. The embedded
  * server runs alone in its own child process, so this is its whole server CPU time.
  */
-export function processCpuMicros(pid: number): number {
+export function processCpu(pid: number): CpuTime {
   const stat = readProcStat(pid);
   if (!stat) throw new Error(`process ${pid} is gone; cannot read its CPU time`);
-  return ticksToMicros(stat.ownTicks + stat.reapedChildTicks);
+  return ticksToCpuTime(stat.user + stat.childUser, stat.system + stat.childSystem);
 }
 
 /**
- * CPU time (µs) used so far by a process tree one level deep: the root (PostgreSQL's
+ * CPU time used so far by a process tree one level deep: the root (PostgreSQL's
  * postmaster), its live children (backends, WAL writer, checkpointer…) and, through the
  * root's cutime, children that already exited — so a backend that disconnects between two
  * samples is still counted once.
  */
-export function processTreeCpuMicros(rootPid: number): number {
+export function processTreeCpu(rootPid: number): CpuTime {
   const root = readProcStat(rootPid);
   if (!root) throw new Error(`process ${rootPid} is gone; cannot read its CPU time`);
-  let ticks = root.ownTicks + root.reapedChildTicks;
+  let user = root.user + root.childUser;
+  let system = root.system + root.childSystem;
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === rootPid) continue;
     const stat = readProcStat(pid);
-    if (stat?.ppid === rootPid) ticks += stat.ownTicks;
+    if (stat?.ppid === rootPid) {
+      user += stat.user;
+      system += stat.system;
+    }
   }
-  return ticksToMicros(ticks);
+  return ticksToCpuTime(user, system);
 }

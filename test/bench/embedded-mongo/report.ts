@@ -38,12 +38,13 @@ const fmt = {
   int: (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-'),
   ms: (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(3) : n.toFixed(1)) : '-'),
   us: (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-'),
+  pct: (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : '-'),
   ratio: (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '-'),
 };
 
 /** The side-by-side table: one row per workload and system, ratios on the embedded server's row. */
 export function formatTable(results: BenchResults): string {
-  const header = ['workload', 'system', 'ops', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'srv CPU µs/op', 'cli CPU µs/op', 'ops/s vs PG', 'srv CPU vs PG'];
+  const header = ['workload', 'system', 'ops', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'srv CPU µs/op', 'srv sys %', 'cli CPU µs/op', 'ops/s vs PG', 'srv CPU vs PG'];
   const rows: string[][] = [];
   for (const workload of results.workloads) {
     for (const system of SYSTEMS) {
@@ -65,6 +66,7 @@ export function formatTable(results: BenchResults): string {
         fmt.ms(f.p95Ms),
         fmt.ms(f.p99Ms),
         fmt.us(f.serverCpuUsPerOp),
+        fmt.pct(f.serverSystemShare),
         fmt.us(f.clientCpuUsPerOp),
         pg ? fmt.ratio(f.opsPerSec / pg.opsPerSec) : '',
         pg ? fmt.ratio(f.serverCpuUsPerOp / pg.serverCpuUsPerOp) : '',

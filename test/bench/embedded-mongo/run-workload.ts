@@ -1,3 +1,5 @@
+import type { CpuTime } from './process-cpu.js';
+
 /** How much work one measured run does; whichever limit is hit first ends it. */
 export interface WorkloadLimits {
   /** Concurrent clients, each issuing one operation at a time. */
@@ -20,6 +22,8 @@ export interface WorkloadFigures {
   p99Ms: number;
   /** Server CPU time per operation, from /proc; the fair comparison when client and server share the cores. */
   serverCpuUsPerOp: number;
+  /** Share of that server CPU spent in the kernel (sockets, fsync, scheduling). */
+  serverSystemShare: number;
   /** This process's CPU time per operation (driver + harness). */
   clientCpuUsPerOp: number;
 }
@@ -27,8 +31,8 @@ export interface WorkloadFigures {
 /** One operation; `seq` is unique across clients so ids and keys can be derived from it. */
 export type Operation = (seq: number, client: number) => Promise<void>;
 
-/** Returns the server's cumulative CPU time in µs. */
-export type ServerCpuClock = () => number;
+/** Returns the server's cumulative CPU time. */
+export type ServerCpuClock = () => CpuTime;
 
 /**
  * Runs `op` from `clients` concurrent loops until `maxOps` or `maxMs`, timing each call
@@ -59,7 +63,10 @@ export async function runWorkload(
 
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const client = process.cpuUsage(clientBefore);
-  const serverUs = serverCpu() - serverBefore;
+  const serverAfter = serverCpu();
+  const serverUserUs = serverAfter.userUs - serverBefore.userUs;
+  const serverSystemUs = serverAfter.systemUs - serverBefore.systemUs;
+  const serverUs = serverUserUs + serverSystemUs;
   const sorted = latencies.subarray(0, measured).sort();
   return {
     ops: measured,
@@ -69,6 +76,7 @@ export async function runWorkload(
     p95Ms: percentile(sorted, 0.95),
     p99Ms: percentile(sorted, 0.99),
     serverCpuUsPerOp: measured ? serverUs / measured : Number.NaN,
+    serverSystemShare: serverUs > 0 ? serverSystemUs / serverUs : Number.NaN,
     clientCpuUsPerOp: measured ? (client.user + client.system) / measured : Number.NaN,
   };
 }

@@ -1,3 +1,5 @@
+import type { CpuTime } from './process-cpu.js';
+
 /** Rows in the big data set (point reads, unique-index reads, group-by). */
 export const BIG_ROWS = 100_000;
 /** Rows in the small data set (unique-index reads, to show how reads scale with size). */
@@ -36,8 +38,8 @@ export interface Session {
 /** One database under test: how to seed it, open client sessions, and read its server CPU. */
 export interface SystemUnderTest {
   readonly label: string;
-  /** Cumulative server CPU time in µs (all its processes). */
-  serverCpuMicros(): number;
+  /** Cumulative server CPU time (all its processes). */
+  serverCpu(): CpuTime;
   /** Creates and fills both data sets with identical rows. */
   seed(): Promise<void>;
   /** Sets a slot's `remaining`, creating the slot if needed. */

@@ -114,7 +114,7 @@ export async function runOn(system: SystemUnderTest, workload: Workload): Promis
   await workload.prepare?.(system);
   const session = await system.openSession(workload.limits.clients);
   try {
-    return await runWorkload(workload.limits, workload.operation(session), () => system.serverCpuMicros());
+    return await runWorkload(workload.limits, workload.operation(session), () => system.serverCpu());
   } finally {
     await session.close();
   }
@@ -143,7 +143,7 @@ export async function checkHotSlot(system: SystemUnderTest): Promise<HotSlotChec
       async () => {
         if (await session.takeFromSlot(CHECK_SLOT)) successes++;
       },
-      () => 0,
+      () => ({ userUs: 0, systemUs: 0 }),
     );
   } finally {
     await session.close();
