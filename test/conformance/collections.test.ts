@@ -80,7 +80,7 @@ describe('create and list', () => {
     const db = freshDb('coll_exists');
     await db.createCollection('patients');
     await db.createCollection('patients');
-    const error = await serverError(db.createCollection('patients', { capped: true, size: 4096 }));
+    const error = await serverError(db.createCollection('patients', { validator: { age: { $gte: 0 } } }));
     expect(error).toMatchObject({ code: 48, codeName: 'NamespaceExists' });
     expect(await namesIn(db)).toEqual(['patients']);
   });

@@ -109,12 +109,13 @@ describe('duplicate keys (E11000)', () => {
     const o = orderedError as MongoBulkWriteError;
     expect(o.code).toBe(11000);
     expect(o.insertedCount).toBe(1);
-    const details = [o.writeErrors].flat().map((w) => {
-      const raw: Document = w.err;
-      return { index: w.index, code: w.code, keyValue: raw.keyValue };
-    });
-    expect(details).toEqual([
-      { index: 1, code: 11000, keyValue: { _id: 1 } },
+    // The driver keeps index, code and errmsg of each write error (not keyPattern/keyValue).
+    expect([o.writeErrors].flat().map((w) => ({ index: w.index, code: w.code, errmsg: w.errmsg }))).toEqual([
+      {
+        index: 1,
+        code: 11000,
+        errmsg: `E11000 duplicate key error collection: ${db.databaseName}.${ordered.collectionName} index: _id_ dup key: { _id: 1 }`,
+      },
     ]);
     expect(await ordered.countDocuments()).toBe(1);
 

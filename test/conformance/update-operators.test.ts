@@ -323,8 +323,8 @@ describe('numeric types', () => {
 describe('results of updates', () => {
   it('reports modifiedCount 0 when the operators change nothing', async () => {
     const coll = freshCollection();
-    await coll.insertOne({ _id: 1, a: 1, tags: ['x'] });
-    const noop = await coll.updateOne({ _id: 1 }, { $set: { a: 1 }, $addToSet: { tags: 'x' }, $unset: { missing: '' }, $min: { a: 5 } });
+    await coll.insertOne({ _id: 1, a: 1, low: 2, tags: ['x'] });
+    const noop = await coll.updateOne({ _id: 1 }, { $set: { a: 1 }, $addToSet: { tags: 'x' }, $unset: { missing: '' }, $min: { low: 5 } });
     expect(noop).toEqual({ acknowledged: true, matchedCount: 1, modifiedCount: 0, upsertedCount: 0, upsertedId: null });
   });
 });
