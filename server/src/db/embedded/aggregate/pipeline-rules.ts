@@ -85,6 +85,8 @@ export function checkPipeline(pipeline: Document[]): void {
 /**
  * Rewrites stages mingo gets wrong into equivalent ones it gets right:
  * - `$count` → `$group` + `$project` (MongoDB's own definition; yields nothing for no input);
+ * - `$bucket` → `$group` on a `$switch` + `$sort` (MongoDB's definition; mingo misplaces values
+ *   equal to a boundary);
  * - `$lookup` with both localField/foreignField and a pipeline (MongoDB 5+): the equality
  *   becomes the first `$match` of the sub-pipeline.
  */
@@ -93,7 +95,9 @@ export function rewritePipeline(pipeline: Document[]): Document[] {
   for (const stage of pipeline) {
     const name = Object.keys(stage)[0]!;
     const spec = stage[name] as Document;
-    if (name === '$count') {
+    if (name === '$bucket' && spec && Array.isArray(spec.boundaries)) {
+      out.push(...bucketAsGroup(spec));
+    } else if (name === '$count') {
       out.push({ $group: { _id: null, [spec as unknown as string]: { $sum: 1 } } }, { $project: { _id: 0 } });
     } else if (name === '$lookup' && spec.localField !== undefined && spec.foreignField !== undefined && Array.isArray(spec.pipeline)) {
       const local = '__careloop_lookup_local';
@@ -145,4 +149,22 @@ export function translateMingoError(err: unknown): MongoCommandError {
     return new MongoCommandError(15955, 'a group specification must include an _id', { codeName: 'Location15955' });
   }
   return new MongoCommandError(ErrorCodes.BadValue, message);
+}
+
+function bucketAsGroup(spec: Document): Document[] {
+  const bounds = spec.boundaries as unknown[];
+  if (bounds.length < 2) {
+    throw new MongoCommandError(40192, "The $bucket 'boundaries' field must have at least 2 values", { codeName: 'Location40192' });
+  }
+  const branches = [];
+  for (let i = 0; i < bounds.length - 1; i++) {
+    branches.push({
+      case: { $and: [{ $gte: [spec.groupBy, bounds[i]] }, { $lt: [spec.groupBy, bounds[i + 1]] }] },
+      then: { $literal: bounds[i] },
+    });
+  }
+  const $switch: Document = { branches };
+  if (spec.default !== undefined) $switch.default = { $literal: spec.default };
+  const output = (spec.output as Document | undefined) ?? { count: { $sum: 1 } };
+  return [{ $group: { _id: { $switch }, ...output } }, { $sort: { _id: 1 } }];
 }

@@ -15,7 +15,7 @@ export interface JournalReplay {
   ops: number;
   /** Valid length of the file after any torn tail was cut off. */
   size: number;
-  /** Bytes cut off the end (a torn tail, or damage). */
+  /** Bytes cut off the end because they were a torn tail or damaged (a zero-filled preallocated run is cut too, but not counted). */
   truncatedBytes: number;
   /** Why bytes were cut off, when they were. */
   damage?: string;
@@ -84,8 +84,9 @@ export async function replayJournal(
       batches++;
       ops += batch.length;
     });
-    const truncatedBytes = scan.fileSize - scan.validEnd;
-    if (truncatedBytes > 0) {
+    // Zeros after the last record are preallocation, not damage: cut, but not reported.
+    const truncatedBytes = scan.damage === undefined ? 0 : scan.fileSize - scan.validEnd;
+    if (scan.fileSize > scan.validEnd) {
       await handle.truncate(scan.validEnd);
       await handle.datasync();
     }

@@ -34,6 +34,11 @@ type Entry = DataEntry | RotateEntry;
 // One write(2) per group, but not an unbounded Buffer.concat when a burst of big batches queues up.
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 
+/** Default size of the zero-filled run kept ahead of the journal's end; see `extendAhead`. */
+export const DEFAULT_PREALLOCATE_BYTES = 2 * 1024 * 1024;
+
+let zeros: Buffer | undefined;
+
 /**
  * Group commit for the journal. Appends queue up while a write is in flight and then go to disk
  * together in one positional write; fdatasync runs beside the writes and each sync acknowledges
@@ -41,8 +46,9 @@ const MAX_GROUP_BYTES = 8 * 1024 * 1024;
  * instead of paying for N. Batches that did not ask for `j` are acknowledged once written (the
  * page cache survives kill -9 of the process) and are synced within `syncIntervalMs`.
  *
- * Invariants: one write at a time, in queue order, at `written`; `synced <= written`;
- * `awaitingSync` is ordered by `end`. A failed write is truncated away so later batches never
+ * Invariants: one write at a time, in queue order, at `written`; `synced <= written <= allocated`
+ * once a write completes; `awaitingSync` is ordered by `end`; a preallocation only ever writes
+ * at or past `allocated`, so it never overlaps data. A failed write is truncated away so later batches never
  * land behind a hole; a failed fsync makes the writer refuse everything, because after one the
  * kernel may have dropped dirty pages and nothing about the file can be promised any more.
  */
@@ -59,14 +65,23 @@ export class JournalWriter {
   private syncDue = false;
   private timer: NodeJS.Timeout | undefined;
   private failure: PersistenceError | undefined;
+  private allocated: number;
+  private extending: Promise<void> | undefined;
+  private preallocateRetryAt = 0;
 
+  /**
+   * @param syncIntervalMs longest a non-j batch stays unsynced
+   * @param preallocateBytes size of the zero-filled run kept ahead of the data (0: none)
+   */
   constructor(
     file: OpenJournal,
     private readonly syncIntervalMs: number,
+    private readonly preallocateBytes = DEFAULT_PREALLOCATE_BYTES,
   ) {
     this.file = file;
     this.written = file.size;
     this.synced = file.size;
+    this.allocated = file.size;
   }
 
   /** Path of the file appends currently go to. */
@@ -106,6 +121,10 @@ export class JournalWriter {
     }
     this.clearTimer();
     this.failure ??= new PersistenceError('closed', 'the journal is closed');
+    await this.extending;
+    // A cleanly closed journal ends at its last record. Best effort: a zero tail left by a
+    // failure here reads as the end of the journal anyway.
+    if (flushError === undefined) await this.trim(this.file, this.written, true);
     await this.file.handle.close();
     if (flushError !== undefined && !(flushError instanceof PersistenceError && flushError.code === 'closed')) {
       throw flushError;
@@ -150,6 +169,8 @@ export class JournalWriter {
 
   private async writeGroup(group: DataEntry[], buffers: Buffer[], bytes: number): Promise<void> {
     const start = this.written;
+    // Writing past the preallocated run while it is being extended could interleave with the zeros.
+    if (start + bytes > this.allocated && this.extending) await this.extending;
     if (bytes > 0) {
       try {
         await writeFully(this.file.handle, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, bytes), start);
@@ -167,6 +188,8 @@ export class JournalWriter {
       this.writing = false;
       return;
     }
+    this.allocated = Math.max(this.allocated, this.written);
+    this.extendAhead();
     let durableWanted = false;
     for (const entry of group) {
       if (entry.j) {
@@ -190,8 +213,12 @@ export class JournalWriter {
       { cause },
     );
     for (const entry of group) entry.waiter.reject(error);
+    await this.extending;
     try {
       await this.file.handle.truncate(start);
+      this.allocated = start;
+      // A full disk is the usual cause: do not refill the space at once.
+      this.preallocateRetryAt = start + this.preallocateBytes;
     } catch (truncateCause) {
       this.fail(
         new PersistenceError(
@@ -201,6 +228,60 @@ export class JournalWriter {
           { cause: truncateCause },
         ),
       );
+    }
+  }
+
+  /**
+   * Keeps a run of zeros, already allocated and fdatasynced, ahead of the data. fdatasync of a
+   * write that extends a file must also commit the filesystem journal (new size, new blocks),
+   * which on ext4 queues behind every other process's fsync; overwriting blocks that already
+   * exist needs only the data flushed — measured 2–3× faster on a busy disk. PostgreSQL
+   * preallocates its WAL segments for the same reason. Recovery reads the zeros as the end.
+   */
+  private extendAhead(): void {
+    if (this.extending || this.failure || this.preallocateBytes <= 0) return;
+    if (this.allocated - this.written >= this.preallocateBytes / 2 || this.written < this.preallocateRetryAt) return;
+    const file = this.file;
+    const from = this.allocated;
+    const length = this.preallocateBytes;
+    this.extending = (async () => {
+      try {
+        zeros ??= Buffer.alloc(Math.min(length, 1024 * 1024));
+        for (let done = 0; done < length; done += zeros.length) {
+          await writeFully(file.handle, zeros.subarray(0, Math.min(zeros.length, length - done)), from + done);
+        }
+      } catch {
+        // Out of space, probably: preallocation is only an optimisation, and the data write
+        // that needs the space will report the problem. Try again further on.
+        this.preallocateRetryAt = this.written + length;
+        return;
+      }
+      try {
+        await file.handle.datasync();
+      } catch (cause) {
+        this.fail(
+          new PersistenceError(
+            'journal_unusable',
+            `fdatasync of ${file.path} failed (${describe(cause)}); no further write is accepted; ` +
+              'restart the server to recover from the journal',
+            { cause },
+          ),
+        );
+        return;
+      }
+      if (this.file === file) this.allocated = Math.max(this.allocated, from + length);
+    })().finally(() => {
+      this.extending = undefined;
+    });
+  }
+
+  /** Cuts the zero run off a file that will receive no more records. */
+  private async trim(file: OpenJournal, size: number, sync: boolean): Promise<void> {
+    try {
+      await file.handle.truncate(size);
+      if (sync) await file.handle.datasync();
+    } catch {
+      // Harmless: recovery reads a zero tail as the end of the journal.
     }
   }
 
@@ -279,6 +360,8 @@ export class JournalWriter {
       // cut could keep a later batch and lose an earlier one.
       while (this.syncing) await new Promise<void>((wake) => this.syncIdleWaiters.push(wake));
       if (this.failure) throw this.failure;
+      await this.extending;
+      if (this.failure) throw this.failure;
       if (this.synced < this.written) {
         this.syncDue = true;
         this.startSync();
@@ -287,13 +370,17 @@ export class JournalWriter {
       }
       const next = await entry.openNext();
       const old = this.file;
+      const oldSize = this.written;
       this.file = next;
       this.written = next.size;
       this.synced = next.size;
+      this.allocated = next.size;
+      this.preallocateRetryAt = 0;
       this.clearTimer();
       entry.waiter.resolve();
-      // Everything in the old file is synced; a failing close cannot lose data.
-      await old.handle.close().catch(() => undefined);
+      // Everything in the old file is synced; trimming and closing it cannot lose data, so
+      // appends to the new file need not wait for it.
+      void this.trim(old, oldSize, false).then(() => old.handle.close().catch(() => undefined));
     } catch (error) {
       entry.waiter.reject(error instanceof Error ? error : new Error(String(error)));
     }

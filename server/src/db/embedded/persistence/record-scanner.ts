@@ -9,7 +9,10 @@ export interface ScanResult {
   fileSize: number;
   /** Number of intact records handed to the callback. */
   records: number;
-  /** Why the scan stopped before the end of the file, if it did. */
+  /**
+   * Why the scan stopped before the end of the file, if it did. Unset when everything after
+   * `validEnd` is zeros: that is a journal's preallocated run, the normal end after a crash.
+   */
   damage?: string;
 }
 
@@ -75,5 +78,24 @@ export async function scanRecords(
     pending = pending.subarray(RECORD_HEADER_BYTES + length);
     pos += RECORD_HEADER_BYTES + length;
   }
+  if (damage !== undefined && (await onlyZerosFrom(file, pending, readPos, fileSize))) damage = undefined;
   return { validEnd: pos, fileSize, records, ...(damage === undefined ? {} : { damage }) };
+}
+
+/** True when `pending` and the file from `readPos` to `fileSize` hold only zero bytes. */
+async function onlyZerosFrom(file: FileHandle, pending: Buffer, readPos: number, fileSize: number): Promise<boolean> {
+  if (!isZero(pending)) return false;
+  const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(0, fileSize - readPos)));
+  for (let pos = readPos; pos < fileSize; ) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, fileSize - pos), pos);
+    if (bytesRead === 0) break;
+    if (!isZero(chunk.subarray(0, bytesRead))) return false;
+    pos += bytesRead;
+  }
+  return true;
+}
+
+function isZero(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }

@@ -1,7 +1,10 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Context, Query } from 'mingo';
+import { $bsonType, matchView, normalizeFilter } from './numeric-view.js';
 import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
 import { translateMingoError } from '../aggregate/pipeline-rules.js';
+
+const QUERY_CONTEXT = Context.init().addQueryOps({ $bsonType: $bsonType as never });
 
 /** A compiled filter. */
 export type Matcher = (doc: Document) => boolean;
@@ -47,22 +50,27 @@ export function compileFilter(filter: Document | undefined | null): Matcher {
   }
   assertSupportedFilter(filter);
   const entries = Object.entries(filter);
+  const compile = (): Query => {
+    try {
+      return new Query(normalizeFilter(filter) as Document, { context: QUERY_CONTEXT });
+    } catch (err) {
+      throw translateMingoError(err);
+    }
+  };
   if (entries.every(([k, v]) => !k.startsWith('$') && !k.includes('.') && isPlainScalar(v))) {
+    // Plain equalities cannot fail to compile, so mingo is only built if a document needs it.
+    let query: Query | null = null;
+    const slow = (doc: Document) => (query ??= compile()).test(matchView(doc));
     return (doc) => {
       for (const [k, v] of entries) {
         const actual = doc[k];
         if (actual === v) continue;
-        if (Array.isArray(actual) && actual.includes(v)) continue;
+        if (actual !== null && typeof actual === 'object') return slow(doc);
         return false;
       }
       return true;
     };
   }
-  let query: Query;
-  try {
-    query = new Query(filter);
-  } catch (err) {
-    throw translateMingoError(err);
-  }
-  return (doc) => query.test(doc);
+  const query = compile();
+  return (doc) => query.test(matchView(doc));
 }

@@ -346,15 +346,28 @@ function toPlan(c: Candidate): Plan {
   };
   const rids =
     prefixes.length === 1 ? () => scanOne(prefixes[0]!) : () => unionOf(prefixes.map((p) => () => scanOne(p)));
-  return {
-    kind: 'IXSCAN',
-    index,
-    rids,
-    // Only explain reads this; building it on every query would cost more than the lookup.
-    get bounds(): string {
-      return describeBounds(c);
-    },
-  };
+  return new IndexScanPlan(c, rids);
+}
+
+/**
+ * An IXSCAN plan whose explain text is built only when read: formatting bounds costs more than
+ * the index lookup itself. (A class getter, not an object-literal one: V8 gives every literal
+ * with an accessor a fresh hidden class, which is slow and churns memory on the hot path.)
+ */
+class IndexScanPlan {
+  readonly kind = 'IXSCAN' as const;
+  readonly index: IndexStore;
+
+  constructor(
+    private readonly candidate: Candidate,
+    readonly rids: () => Iterable<string>,
+  ) {
+    this.index = candidate.index;
+  }
+
+  get bounds(): string {
+    return describeBounds(this.candidate);
+  }
 }
 
 function describeBounds(c: Candidate): string {

@@ -1,4 +1,4 @@
-import { Decimal128, EJSON, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { Decimal128, Double, EJSON, Long, ObjectId, Timestamp, type Document } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { MongoCommandError } from '../errors.js';
 import {
@@ -246,12 +246,18 @@ describe('applyUpdate: arithmetic keeps BSON numeric types', () => {
       modified: false,
     },
     {
-      // JS numbers cannot tell Int32 from Double: where MongoDB would widen an overflowing
-      // Int32 to a Long, the result stays a number (serialized as a Double, exact to 2^53).
-      name: 'Int32 overflow stays a JS number',
+      // An overflowing Int32 widens to a Long, as in MongoDB.
+      name: 'Int32 overflow widens to Long',
       doc: { _id: 1, a: 2147483647 },
       update: { $inc: { a: 1 } },
-      expected: { _id: 1, a: 2147483648 },
+      expected: { _id: 1, a: Long.fromNumber(2147483648) },
+    },
+    {
+      // An integral Double stays a Double (wrapped, or it would be written back as Int32).
+      name: 'a Double operand keeps the result a Double',
+      doc: { _id: 1, a: 1 },
+      update: { $inc: { a: new Double(2) } },
+      expected: { _id: 1, a: new Double(3) },
     },
     {
       name: '$bit and/or/xor',

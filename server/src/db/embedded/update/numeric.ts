@@ -1,5 +1,5 @@
-import { Decimal128, Long } from 'bson';
-import { bsonKind } from './bson-kind.js';
+import { Decimal128, Double, Long } from 'bson';
+import { bsonKind, bsonTypeTag } from './bson-kind.js';
 import {
   addDecimal,
   compareDecimal,
@@ -14,11 +14,11 @@ import {
  * the result Decimal128; otherwise a Long with an integral operand stays a Long (and overflowing
  * int64 is an error, as in MongoDB); a fractional double makes it a double.
  *
- * JS numbers cannot tell Int32 from Double, so number ∘ number stays a JS number. Where MongoDB
- * would promote an overflowing Int32 to Int64, we produce a number that the serializer writes as
- * a Double (exact up to 2^53).
+ * An integral Double is stored as a `Double` wrapper (JS numbers would go back as Int32); other
+ * numbers are JS numbers: integral ones in 32-bit range are Int32, the rest Double. Int32 ∘ Int32
+ * overflowing 32 bits widens to Long, as in MongoDB.
  */
-export type NumericValue = number | Long | Decimal128;
+export type NumericValue = number | Long | Decimal128 | Double;
 
 /** Thrown when a Long result does not fit in 64 bits; callers turn it into MongoDB's error. */
 export class Int64OverflowError extends Error {
@@ -79,7 +79,7 @@ function combine(a: unknown, b: unknown, op: Op): NumericValue {
   }
   if (ka === 'long' || kb === 'long') {
     const other = ka === 'long' ? b : a;
-    if (bsonKind(other) === 'long' || isIntegral(asNumber(other))) {
+    if (bsonKind(other) === 'long' || (!isDouble(other) && isIntegral(asNumber(other)))) {
       const x = asBigInt(ka === 'long' ? a : BigInt(asNumber(a)));
       const y = asBigInt(kb === 'long' ? b : BigInt(asNumber(b)));
       return toLong(op === 'add' ? x + y : x * y);
@@ -87,11 +87,22 @@ function combine(a: unknown, b: unknown, op: Op): NumericValue {
     // long ∘ double is a double in MongoDB.
     const x = ka === 'long' ? Number(asBigInt(a)) : asNumber(a);
     const y = kb === 'long' ? Number(asBigInt(b)) : asNumber(b);
-    return op === 'add' ? x + y : x * y;
+    const r = op === 'add' ? x + y : x * y;
+    return Number.isInteger(r) ? new Double(r) : r;
   }
   const x = asNumber(a);
   const y = asNumber(b);
-  return op === 'add' ? x + y : x * y;
+  const r = op === 'add' ? x + y : x * y;
+  // A Double operand makes a Double; keep it wrapped when integral, or it would go back as Int32.
+  if (isDouble(a) || isDouble(b)) return Number.isInteger(r) ? new Double(r) : r;
+  // Int32 ∘ Int32 overflowing 32 bits widens to Int64, as in MongoDB.
+  if (Number.isSafeInteger(r) && (r > 2147483647 || r < -2147483648)) return Long.fromNumber(r);
+  return r;
+}
+
+function isDouble(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isInteger(v) || v > 2147483647 || v < -2147483648;
+  return bsonTypeTag(v) === 'Double';
 }
 
 /** a + b keeping BSON numeric types (see the module comment). */

@@ -1,4 +1,4 @@
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, serialize, type Document, type Double, type Int32 } from 'bson';
 import { crc32c } from './crc32c.js';
 
 /** MongoDB wire-protocol opcodes the embedded server understands. */
@@ -23,8 +23,36 @@ export const Limits = {
   maxWriteBatchSize: 100_000,
 } as const;
 
-/** Options used for every document the server decodes: Longs stay Longs so their type survives a round trip. */
-export const DESERIALIZE_OPTIONS = { promoteLongs: false, validation: { utf8: false } } as const;
+/**
+ * Options used for every document the server decodes: numbers arrive wrapped so that
+ * `normalizeNumbers` can keep exactly the types JS numbers cannot carry (Long, integral Double).
+ */
+export const DESERIALIZE_OPTIONS = { promoteValues: false, promoteLongs: false, validation: { utf8: false } } as const;
+
+/**
+ * Turns Int32 and non-integral Double wrappers into JS numbers in place (they serialize back to
+ * the same BSON type), keeping Long, Decimal128 and integral Double wrappers, which would not.
+ */
+export function normalizeNumbers(value: Document | unknown[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalizeValue(value[i]);
+    return;
+  }
+  for (const key in value) value[key] = normalizeValue(value[key]);
+}
+
+function normalizeValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const tag = (v as { _bsontype?: string })._bsontype;
+  if (tag === 'Int32') return (v as Int32).value;
+  if (tag === 'Double') {
+    const n = (v as Double).value;
+    return Number.isInteger(n) && !Object.is(n, -0) ? v : n;
+  }
+  if (tag !== undefined || v instanceof Date || v instanceof RegExp) return v;
+  normalizeNumbers(v as Document);
+  return v;
+}
 
 /** A parsed message header. */
 export interface MessageHeader {
@@ -78,6 +106,7 @@ function readBsonAt(buf: Buffer, offset: number, end: number): { doc: Document; 
   }
   try {
     const doc = deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+    normalizeNumbers(doc);
     return { doc, next: offset + size };
   } catch (err) {
     throw new ProtocolError(`invalid BSON: ${(err as Error).message}`, false);
