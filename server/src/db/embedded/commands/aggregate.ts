@@ -3,6 +3,7 @@ import { Aggregator } from 'mingo';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { checkPipeline, rewritePipeline, translateMingoError } from '../aggregate/pipeline-rules.js';
 import { compileFilter } from '../query/matcher.js';
+import { matchView } from '../query/numeric-view.js';
 import { cloneDocument } from '../storage/clone.js';
 import { allDocs, deleteDoc, insertDoc, readMatches, replaceDoc, type WriteScope } from '../storage/doc-access.js';
 import { ridOf } from '../storage/collection.js';
@@ -29,9 +30,11 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
   } else {
     input = allDocs(scope, coll);
   }
+  // mingo computes on JS numbers: it sees Long/Decimal128/Double as numbers (matchView).
+  input = input.map(matchView);
   if (mutating) input = input.map(cloneDocument);
   const resolver = (foreign: string): Document[] => {
-    const docs = allDocs(scope, catalog.get(ctx.db, foreign));
+    const docs = allDocs(scope, catalog.get(ctx.db, foreign)).map(matchView);
     return mutating ? docs.map(cloneDocument) : docs;
   };
   try {

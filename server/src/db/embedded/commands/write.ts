@@ -60,9 +60,8 @@ export async function insertCommand(ctx: CommandContext): Promise<Document> {
       throw new MongoCommandError(ErrorCodes.BSONObjectTooLarge, `object to insert too large. size in bytes: ${calculateObjectSize(raw)}, max size: ${Limits.maxBsonObjectSize}`);
     }
     const doc = withIdFirst(raw);
-    if (Array.isArray(doc._id) || doc._id instanceof RegExp) {
-      throw new MongoCommandError(ErrorCodes.InvalidIdField, `The '_id' value cannot be of type ${Array.isArray(doc._id) ? 'array' : 'regex'}`);
-    }
+    if (Array.isArray(doc._id)) throw new MongoCommandError(ErrorCodes.BadValue, "can't use an array for _id");
+    if (doc._id instanceof RegExp) throw new MongoCommandError(ErrorCodes.BadValue, "can't use a regex for _id");
     insertDoc(scope, coll, doc);
     n++;
   });

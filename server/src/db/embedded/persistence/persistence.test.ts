@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Binary, Decimal128, EJSON, Long, ObjectId, Timestamp } from 'bson';
+import { Binary, Decimal128, Double, EJSON, Int32, Long, ObjectId, Timestamp } from 'bson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from './dir-lock.js';
 import type { JournalOp } from './journal-op.js';
@@ -48,6 +48,9 @@ describe('Persistence round trip', () => {
             ts: new Timestamp({ t: 1700000000, i: 3 }),
             ratio: 0.5,
             count: 3,
+            price: new Double(5), // an integral double must not come back an int
+            negativeZero: new Double(-0),
+            small: new Int32(-7),
             missing: null,
             nested: { visits: [{ at: new Date(0), tags: ['a', { deep: [1, [2, Long.fromInt(3)]] }] }] },
           },
@@ -81,6 +84,11 @@ describe('Persistence round trip', () => {
     expect(doc.fee).toBeInstanceOf(Decimal128);
     expect(doc.fee.toString()).toBe('12.30');
     expect(doc.nested.visits[0].tags[1].deep[1][1]).toBeInstanceOf(Long);
+    expect(doc.price).toBeInstanceOf(Double);
+    expect(doc.price.value).toBe(5);
+    expect(doc.ratio).toBe(0.5);
+    expect(doc.count).toBe(3);
+    expect(doc.small).toBe(-7); // Int32 is held as a plain number, as the wire layer does
     expect((second.replayed[3] as JournalOp & { op: 'del' }).id).toBeInstanceOf(Long);
     expect(second.replayed[0]).toEqual(batches[0]![0]);
     expect(second.persistence.recovery).toMatchObject({ journalBatches: 4, journalOps: 12, truncatedBytes: 0 });

@@ -1,4 +1,5 @@
 import { deserialize, serialize, type Document } from 'bson';
+import { DESERIALIZE_OPTIONS, normalizeNumbers } from '../wire/messages.js';
 import { crc32 } from './crc32.js';
 import { PersistenceError } from './persistence-error.js';
 
@@ -60,10 +61,13 @@ export function encodeRecord(docs: readonly Document[]): Buffer {
 }
 
 /**
- * Splits a record payload whose CRC already checked out back into documents. Longs stay `Long`
- * (a counter written as Long must come back as Long), and every document is decoded from its
- * own copy because `bson` returns Binary values as views into the input buffer, and a view
- * would pin the whole read chunk in memory for as long as the engine keeps the document.
+ * Splits a record payload whose CRC already checked out back into documents, with numbers held
+ * exactly the way the wire layer hands them to the engine (its options and `normalizeNumbers`:
+ * Long stays Long, an integral Double stays a Double wrapper, Int32 becomes a number). Anything
+ * else would change a field's BSON type across a restart: `{ price: 5.0 }` would come back an
+ * int. Every document is decoded from its own copy because `bson` returns Binary values as
+ * views into the input buffer, and a view would pin the whole read chunk in memory for as long
+ * as the engine keeps the document.
  */
 export function decodeRecordPayload(payload: Uint8Array): Document[] {
   const docs: Document[] = [];
@@ -80,7 +84,9 @@ export function decodeRecordPayload(payload: Uint8Array): Document[] {
     // Uint8Array#set copies; Buffer#slice would not.
     const own = new Uint8Array(size);
     own.set(payload.subarray(offset, offset + size));
-    docs.push(deserialize(own, { promoteLongs: false }));
+    const doc = deserialize(own, DESERIALIZE_OPTIONS);
+    normalizeNumbers(doc);
+    docs.push(doc);
     offset += size;
   }
   return docs;

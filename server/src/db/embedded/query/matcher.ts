@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
 import { Context, Query } from 'mingo';
-import { $bsonType, matchView, normalizeFilter } from './numeric-view.js';
+import { $bsonType, $eqOrdered, matchView, normalizeFilter } from './numeric-view.js';
 import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
 import { translateMingoError } from '../aggregate/pipeline-rules.js';
 
-const QUERY_CONTEXT = Context.init().addQueryOps({ $bsonType: $bsonType as never });
+const QUERY_CONTEXT = Context.init().addQueryOps({ $bsonType: $bsonType as never, $eqOrdered: $eqOrdered as never });
 
 /** A compiled filter. */
 export type Matcher = (doc: Document) => boolean;

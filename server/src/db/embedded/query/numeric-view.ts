@@ -1,4 +1,5 @@
 import { Decimal128, Double, Int32, Long, type Document } from 'bson';
+import { encodeValue } from '../storage/key-encoding.js';
 
 /**
  * mingo compares JS numbers only, while stored documents keep BSON's numeric types (Long,
@@ -76,7 +77,12 @@ export function normalizeFilter(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalizeFilter);
   if (v instanceof Date || v instanceof RegExp || (v as { _bsontype?: string })._bsontype) return v;
   const out: Document = {};
-  for (const [key, value] of Object.entries(v as Document)) out[key === '$type' ? '$bsonType' : key] = normalizeFilter(value);
+  for (const [key, value] of Object.entries(v as Document)) {
+    if (!key.startsWith('$') && isPlainDocument(value) && !Object.keys(value).some((k) => k.startsWith('$'))) {
+      // Equality to an embedded document is field-order sensitive in MongoDB (mingo's is not).
+      out[key] = { $eqOrdered: normalizeFilter(value) };
+    } else out[key === '$type' ? '$bsonType' : key] = normalizeFilter(value);
+  }
   return out;
 }
 
@@ -124,6 +130,13 @@ function typeMatches(v: unknown, wanted: unknown): boolean {
   return actual === name;
 }
 
+/** Every value a query path reaches (MongoDB semantics: arrays and their elements). */
+export function valuesAtPath(value: unknown, path: string): unknown[] {
+  const out: unknown[] = [];
+  valuesAt(value, path.split('.'), 0, out);
+  return out;
+}
+
 function valuesAt(value: unknown, parts: string[], i: number, out: unknown[]): void {
   if (i === parts.length) {
     out.push(value);
@@ -139,6 +152,16 @@ function valuesAt(value: unknown, parts: string[], i: number, out: unknown[]): v
   const next = (value as Document)[parts[i]!];
   if (next === undefined && !(parts[i]! in (value as Document))) return;
   valuesAt(next, parts, i + 1, out);
+}
+
+function isPlainDocument(v: unknown): v is Document {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Field-order-sensitive equality to an embedded document (registered as `$eqOrdered`). */
+export function $eqOrdered(selector: string, wanted: unknown): (obj: Document) => boolean {
+  const key = encodeValue(wanted);
+  return (obj) => valuesAtPath(obj, selector).some((v) => isPlainDocument(v) && encodeValue(v) === key);
 }
 
 /** `$type` on the original document's BSON types (registered as `$bsonType`). */

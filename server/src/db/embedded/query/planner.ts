@@ -337,7 +337,9 @@ function rangeOf(p: FieldPredicates, multikey: boolean): RangeChoice | null {
 
 function toPlan(c: Candidate): Plan {
   const { index, prefixes, range } = c;
+  const complete = c.points.length === index.fields.length;
   const scanOne = (prefix: string): Iterable<string> => {
+    if (complete) return index.scanKey(prefix);
     if (!range) return index.scanPrefix(prefix);
     return index.scan({
       lower: { key: prefix + range.lower.suffix, inclusive: range.lower.inclusive },

@@ -87,12 +87,14 @@ describe('IndexStore add/remove/scan', () => {
     { _id: 6, age: 25.5 },
   ];
 
-  it('scans equal keys by prefix, in record-id order', () => {
+  it('scans equal keys by prefix, in insertion order', () => {
     const index = store({ age: 1 });
     load(index, docs);
     expect([...index.scanPrefix(encodeValue(30))]).toEqual([rid(1), rid(3)]);
     expect([...index.scanPrefix(encodeValue(null))]).toEqual([rid(4)]);
     expect([...index.scanPrefix(encodeValue(31))]).toEqual([]);
+    expect([...index.scanKey(encodeValue(30))]).toEqual([rid(1), rid(3)]);
+    expect([...index.scanKey(encodeValue(31))]).toEqual([]);
     expect(index.size).toBe(6);
   });
 

@@ -39,18 +39,25 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
 /** MongoDB's code 171 (CannotIndexParallelArrays); not in the shared table, so named here. */
 const CANNOT_INDEX_PARALLEL_ARRAYS = 171;
 
+/** The record ids holding one key: a bare string for the usual single holder, else a set. */
+type Holders = string | Set<string>;
+
 /**
- * One secondary index: a B-tree of (encoded key, record id) pairs kept in step with the
- * collection, so equality and range reads cost O(log n + k) however large the collection grows.
- * The tree key is `encodedKey + rid`; both parts are prefix-free encodings, so entries sort by
- * index key and then by record id, and every entry of one key shares that key as a prefix.
+ * One secondary index, kept in step with the collection. Distinct encoded keys live in a hash
+ * map (key → record ids), so an equality read is one hash lookup whatever the collection size,
+ * and in a B-tree, so prefix and range reads cost O(log n + k). Encodings are prefix-free, so all
+ * keys sharing an equality prefix are contiguous in the tree.
+ *
+ * Scans are lazy views: collect the record ids before changing the index.
  */
 export class IndexStore {
   readonly spec: IndexSpec;
   readonly fields: string[];
-  private readonly tree: SortedBtree.default<string, string> = new BTree<string, string>(undefined, compareStrings);
+  private readonly byKey = new Map<string, Holders>();
+  private readonly keys: SortedBtree.default<string, true> = new BTree<string, true>(undefined, compareStrings);
   private readonly partial: Query | null;
   private isMultikey = false;
+  private entryCount = 0;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
@@ -83,12 +90,37 @@ export class IndexStore {
   add(doc: Document, rid: string): void {
     const entries = this.entriesOf(doc);
     if (entries.length > 1) this.isMultikey = true;
-    for (const entry of entries) this.tree.set(entry.key + rid, rid);
+    for (const { key } of entries) {
+      const holders = this.byKey.get(key);
+      if (holders === undefined) {
+        this.byKey.set(key, rid);
+        this.keys.set(key, true);
+      } else if (typeof holders === 'string') {
+        if (holders === rid) continue;
+        this.byKey.set(key, new Set([holders, rid]));
+      } else {
+        if (holders.has(rid)) continue;
+        holders.add(rid);
+      }
+      this.entryCount++;
+    }
   }
 
   /** Removes the entries `doc` (as it was stored) made under `rid`. */
   remove(doc: Document, rid: string): void {
-    for (const entry of this.entriesOf(doc)) this.tree.delete(entry.key + rid);
+    for (const { key } of this.entriesOf(doc)) {
+      const holders = this.byKey.get(key);
+      if (holders === undefined) continue;
+      if (typeof holders === 'string') {
+        if (holders !== rid) continue;
+        this.byKey.delete(key);
+        this.keys.delete(key);
+      } else {
+        if (!holders.delete(rid)) continue;
+        if (holders.size === 1) this.byKey.set(key, holders.values().next().value!);
+      }
+      this.entryCount--;
+    }
   }
 
   /**
@@ -97,9 +129,13 @@ export class IndexStore {
    */
   findDuplicate(doc: Document, rid: string): { rid: string; keyValue: Document } | null {
     for (const entry of this.entriesOf(doc)) {
-      for (const other of this.scanPrefix(entry.key)) {
-        if (other !== rid) return { rid: other, keyValue: this.keyValue(entry.values) };
+      const holders = this.byKey.get(entry.key);
+      if (holders === undefined) continue;
+      if (typeof holders === 'string') {
+        if (holders !== rid) return { rid: holders, keyValue: this.keyValue(entry.values) };
+        continue;
       }
+      for (const other of holders) if (other !== rid) return { rid: other, keyValue: this.keyValue(entry.values) };
     }
     return null;
   }
@@ -107,25 +143,41 @@ export class IndexStore {
   /** Record ids whose key lies within `bounds`, in key order, each once. */
   scan(bounds: ScanBounds): Iterable<string> {
     const { lower, upper } = bounds;
+    // Keys are prefix-free, so "after K" means "from the first string past every K…" and "up to K
+    // inclusive" means "before that string"; this also makes bounds on a compound prefix work.
     const start = lower === undefined ? '' : lower.inclusive ? lower.key : keyPrefixEnd(lower.key);
-    // Entries of key K are K + rid, so "≤ K" means "below the first string after all K…".
     const end = upper === undefined ? undefined : upper.inclusive ? keyPrefixEnd(upper.key) : upper.key;
     return this.range(start, end);
   }
 
   /** Record ids whose key starts with `prefix` (equality on the first fields of a compound index). */
   scanPrefix(prefix: string): Iterable<string> {
+    // A complete key is never the prefix of another key: one hash lookup answers it.
+    const holders = this.byKey.get(prefix);
+    if (holders !== undefined) return typeof holders === 'string' ? [holders] : holders;
     return this.range(prefix, keyPrefixEnd(prefix));
+  }
+
+  /**
+   * Record ids holding exactly `key`, a complete encoded key (a value for every field): the
+   * equality read, one hash lookup.
+   */
+  scanKey(key: string): Iterable<string> {
+    const holders = this.byKey.get(key);
+    if (holders === undefined) return EMPTY;
+    return typeof holders === 'string' ? [holders] : holders;
   }
 
   /** Number of entries (a multikey document counts once per key). */
   get size(): number {
-    return this.tree.size;
+    return this.entryCount;
   }
 
   /** Removes every entry and forgets multikey-ness. */
   clear(): void {
-    this.tree.clear();
+    this.byKey.clear();
+    this.keys.clear();
+    this.entryCount = 0;
     this.isMultikey = false;
   }
 
@@ -154,17 +206,31 @@ export class IndexStore {
   private *range(start: string, end: string | undefined): Generator<string> {
     // A document appears under several keys only in a multikey index; only then is a set needed.
     const seen = this.isMultikey ? new Set<string>() : null;
-    const reused: string[] = []; // saves allocating a pair per entry
-    for (const [key, rid] of this.tree.entries(start, reused)) {
-      if (end !== undefined && key >= end) return;
-      if (seen) {
-        if (seen.has(rid)) continue;
-        seen.add(rid);
+    const reused: Array<string | true> = []; // saves allocating a pair per key
+    for (const [key] of this.keys.entries(start, reused)) {
+      if (end !== undefined && (key as string) >= end) return;
+      const holders = this.byKey.get(key as string);
+      if (holders === undefined) continue;
+      if (typeof holders === 'string') {
+        if (seen) {
+          if (seen.has(holders)) continue;
+          seen.add(holders);
+        }
+        yield holders;
+        continue;
       }
-      yield rid;
+      for (const rid of holders) {
+        if (seen) {
+          if (seen.has(rid)) continue;
+          seen.add(rid);
+        }
+        yield rid;
+      }
     }
   }
 }
+
+const EMPTY: readonly string[] = [];
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
