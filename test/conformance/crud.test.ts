@@ -3,6 +3,7 @@ import {
   MongoClient,
   Long,
   MongoServerError,
+  MongoWriteConcernError,
   ObjectId,
   type CommandStartedEvent,
   type Db,
@@ -125,6 +126,76 @@ describe('find', () => {
     expect(await ids({ results: { $elemMatch: { test: 'hba1c', value: { $gt: 6.5 } } } })).toEqual([1]);
     // Without $elemMatch each condition may be met by a different element.
     expect(await ids({ 'results.test': 'hba1c', 'results.value': { $gt: 3 } })).toEqual([1, 2]);
+    expect(await ids({ 'results.1.test': 'ldl', 'results.1.value': { $gt: 3 } })).toEqual([2]);
+
+    // Projections reach into arrays of subdocuments too.
+    expect(await coll.find({ _id: 1 }, { projection: { 'results.test': 1, _id: 0 } }).toArray()).toEqual([
+      { results: [{ test: 'hba1c' }, { test: 'ldl' }] },
+    ]);
+    expect(await coll.find({ _id: 2 }, { projection: { results: { $elemMatch: { value: { $gt: 3 } } } } }).toArray()).toEqual([
+      { _id: 2, results: [{ test: 'hba1c', value: 5.4 }] },
+    ]);
+  });
+
+  it('compares only within a type bracket, and treats null as matching missing', async () => {
+    const coll = freshCollection('brackets');
+    await coll.insertMany([
+      { _id: 1, v: 1 },
+      { _id: 2, v: 5 },
+      { _id: 3, v: 10 },
+      { _id: 4, v: 'a' },
+      { _id: 5, v: '5' },
+      { _id: 6, v: new Date('2024-01-01T00:00:00Z') },
+      { _id: 7, v: null },
+      { _id: 8 },
+      { _id: 9, v: [2, 20] },
+    ]);
+    const ids = async (filter: Document) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+
+    expect(await ids({ v: { $gt: 4 } })).toEqual([2, 3, 9]);
+    expect(await ids({ v: { $lt: 'b' } })).toEqual([4, 5]);
+    expect(await ids({ v: { $gt: new Date('2023-01-01T00:00:00Z') } })).toEqual([6]);
+    expect(await ids({ v: { $ne: null } })).toEqual([1, 2, 3, 4, 5, 6, 9]);
+    expect(await ids({ v: { $in: [null, 'a'] } })).toEqual([4, 7, 8]);
+    expect(await ids({ v: { $exists: true } })).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+    expect(await ids({ v: { $type: 'null' } })).toEqual([7]);
+    // On an array, each condition may be met by a different element…
+    expect(await ids({ v: { $gt: 3, $lt: 8 } })).toEqual([2, 9]);
+    // …unless $elemMatch asks for one element meeting all of them.
+    expect(await ids({ v: { $elemMatch: { $gt: 3, $lt: 8 } } })).toEqual([]);
+    expect(await ids({ v: 20 })).toEqual([9]);
+    expect(await ids({ v: [2, 20] })).toEqual([9]);
+    expect(await ids({ v: [20, 2] })).toEqual([]);
+    expect(await ids({ v: { $size: 2 } })).toEqual([9]);
+  });
+
+  it('sorts arrays by their smallest element ascending and their largest descending', async () => {
+    const coll = freshCollection('array_sort');
+    await coll.insertMany([
+      { _id: 1, s: [1, 9] },
+      { _id: 2, s: [5] },
+      { _id: 3, s: [3, 4] },
+    ]);
+    expect((await coll.find().sort({ s: 1 }).toArray()).map((d) => d._id)).toEqual([1, 3, 2]);
+    expect((await coll.find().sort({ s: -1 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
+  });
+
+  it('returns insertion order for $natural and keeps each document’s field order, _id first', async () => {
+    const coll = freshCollection('natural');
+    await coll.insertMany([{ _id: 3, z: 1, a: 2, m: 3 }, { _id: 1 }, { _id: 2 }]);
+    await coll.insertOne({ b: 1, _id: 0, a: 2 });
+    expect((await coll.find().sort({ $natural: 1 }).toArray()).map((d) => d._id)).toEqual([3, 1, 2, 0]);
+    expect((await coll.find().sort({ $natural: -1 }).toArray()).map((d) => d._id)).toEqual([0, 2, 1, 3]);
+    expect(Object.keys((await coll.findOne({ _id: 3 }))!)).toEqual(['_id', 'z', 'a', 'm']);
+    expect(Object.keys((await coll.findOne({ _id: 0 }))!)).toEqual(['_id', 'b', 'a']);
+  });
+
+  it('adds a server-generated ObjectId _id in first position when a raw insert has none', async () => {
+    const coll = freshCollection('server_id');
+    expect(await db.command({ insert: coll.collectionName, documents: [{ name: 'Ann', age: 3 }] })).toMatchObject({ n: 1, ok: 1 });
+    const [doc] = await coll.find().toArray();
+    expect(doc).toEqual({ _id: expect.any(ObjectId), name: 'Ann', age: 3 });
+    expect(Object.keys(doc!)).toEqual(['_id', 'name', 'age']);
   });
 
   it('projects with inclusion, exclusion, nested paths and _id suppression', async () => {
@@ -481,6 +552,55 @@ describe('bulkWrite', () => {
     expect(await coll.countDocuments()).toBe(5000);
     expect(await coll.findOne({ _id: 4999 })).toEqual({ _id: 4999, pad: 'x'.repeat(10_000) });
     expect(commandsNamed('insert', coll.collectionName).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('large documents', () => {
+  it('stores and returns a document just under the 16 MiB limit', async () => {
+    const coll = freshCollection('big_doc');
+    const payload = 'p'.repeat(16 * 1024 * 1024 - 1024);
+    await coll.insertOne({ _id: 1, payload });
+    const doc = await coll.findOne({ _id: 1 });
+    expect(doc?.payload.length).toBe(payload.length);
+    expect(doc?.payload === payload).toBe(true);
+  });
+});
+
+describe('retryable writes and write concern', () => {
+  it('applies a write retried with the same lsid and txnNumber only once, and answers as before', async () => {
+    const coll = freshCollection('retryable');
+    const session = client.startSession();
+    try {
+      const insert = { insert: coll.collectionName, documents: [{ _id: 1, n: 0 }], txnNumber: Long.fromNumber(1) };
+      expect(await db.command(insert, { session })).toMatchObject({ n: 1, ok: 1 });
+      const retriedInsert = await db.command(insert, { session });
+      expect(retriedInsert).toMatchObject({ n: 1, ok: 1 });
+      expect(retriedInsert.writeErrors).toBeUndefined();
+
+      const update = { update: coll.collectionName, updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], txnNumber: Long.fromNumber(2) };
+      expect(await db.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      expect(await db.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      expect(await coll.find().toArray()).toEqual([{ _id: 1, n: 1 }]);
+
+      // A new txnNumber is a new write.
+      expect(await db.command({ ...update, txnNumber: Long.fromNumber(3) }, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      expect(await coll.find().toArray()).toEqual([{ _id: 1, n: 2 }]);
+    } finally {
+      await session.endSession();
+    }
+  });
+
+  it('accepts majority and journaled write concern', async () => {
+    const coll = freshCollection('wc_majority');
+    expect(await coll.insertOne({ _id: 1 }, { writeConcern: { w: 'majority', journal: true } })).toEqual({ acknowledged: true, insertedId: 1 });
+  });
+
+  it('reports a write concern no single member can satisfy as UnsatisfiableWriteConcern (100), after writing', async () => {
+    const coll = freshCollection('wc_unsatisfiable');
+    const error = await coll.insertOne({ _id: 1 }, { writeConcern: { w: 3, wtimeoutMS: 1000 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoWriteConcernError);
+    expect(error).toMatchObject({ code: 100, codeName: 'UnsatisfiableWriteConcern' });
+    expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
   });
 });
 

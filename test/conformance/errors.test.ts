@@ -198,6 +198,24 @@ describe('bad updates', () => {
   }
 });
 
+describe('bad documents', () => {
+  it('a replacement that changes _id is ImmutableField (66)', async () => {
+    const coll = freshCollection('replace_id');
+    await coll.insertOne({ _id: 1, v: 1 });
+    const error = await serverError(coll.replaceOne({ _id: 1 }, { _id: 2, v: 2 }));
+    expect(error.code).toBe(66);
+    expect(await coll.find().toArray()).toEqual([{ _id: 1, v: 1 }]);
+  });
+
+  it('an array _id is BadValue (2)', async () => {
+    const coll = freshCollection('array_id');
+    const error = await serverError(coll.insertOne({ _id: [1, 2] as unknown as number }));
+    expect(error.code).toBe(2);
+    expect(error.message).toBe("can't use an array for _id");
+    expect(await coll.countDocuments()).toBe(0);
+  });
+});
+
 describe('bad queries and commands', () => {
   it('an unknown query operator is BadValue (2)', async () => {
     const coll = freshCollection('bad_query');

@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, ObjectId, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, ObjectId, Timestamp, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueDbName, useTestMongo, usingRealMongo, type TestMongo } from '../support/mongo.js';
 
@@ -78,6 +78,35 @@ describe('basic commands', () => {
     const error = await db.command({ frobnicate: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error).toMatchObject({ code: 59, codeName: 'CommandNotFound', message: "no such command: 'frobnicate'" });
+  });
+});
+
+describe('cluster time', () => {
+  it('every reply from a replica-set member carries $clusterTime and operationTime', async () => {
+    const reply = await db.command({ ping: 1 });
+    expect(reply.$clusterTime.clusterTime).toBeInstanceOf(Timestamp);
+    expect(reply.operationTime).toBeInstanceOf(Timestamp);
+    const write = await db.command({ insert: 'cluster_time', documents: [{ _id: 1 }] });
+    expect(write.operationTime).toBeInstanceOf(Timestamp);
+    expect(write.operationTime.compare(reply.operationTime)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a causally consistent session reads its own writes via afterClusterTime', async () => {
+    const started: CommandStartedEvent[] = [];
+    const monitored = await MongoClient.connect(mongo.uri, { monitorCommands: true });
+    monitored.on('commandStarted', (event) => started.push(event));
+    const session = monitored.startSession({ causalConsistency: true });
+    try {
+      const coll = monitored.db(db.databaseName).collection<{ _id: number; v: string }>('causal');
+      await coll.insertOne({ _id: 1, v: 'written' }, { session });
+      expect(session.operationTime).toBeInstanceOf(Timestamp);
+      expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1, v: 'written' });
+      const find = started.find((e) => e.commandName === 'find' && e.command.find === 'causal');
+      expect(find?.command.readConcern?.afterClusterTime).toBeInstanceOf(Timestamp);
+    } finally {
+      await session.endSession();
+      await monitored.close();
+    }
   });
 });
 
