@@ -47,6 +47,25 @@ export function keyEntriesOf(doc: Document, fields: readonly string[], sparse: b
   return entries;
 }
 
+/**
+ * Just the encoded keys of `doc` (what add/remove need), with a fast path for the common
+ * single top-level field holding a scalar; same results as `keyEntriesOf`.
+ */
+export function indexKeysOf(doc: Document, fields: readonly string[], sparse: boolean): string[] | 'parallel' {
+  if (fields.length === 1) {
+    const field = fields[0]!;
+    if (field.indexOf('.') < 0) {
+      const v: unknown = doc[field];
+      if (v === undefined) return sparse ? [] : [NULL_KEY];
+      if (!Array.isArray(v)) return [encodeValue(v)];
+    }
+  }
+  const entries = keyEntriesOf(doc, fields, sparse);
+  return entries === 'parallel' ? entries : entries.map((e) => e.key);
+}
+
+const NULL_KEY = encodeValue(null);
+
 function distinct(values: unknown[]): Array<[string, unknown]> {
   const byKey = new Map<string, unknown>();
   for (const v of values) {

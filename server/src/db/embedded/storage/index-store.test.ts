@@ -133,6 +133,23 @@ describe('IndexStore add/remove/scan', () => {
     expect(index.multikey).toBe(false);
   });
 
+  it('keeps counts and holders right as documents sharing a key come and go', () => {
+    const index = store({ status: 1 });
+    const docs = [1, 2, 3].map((id) => ({ _id: id, status: 'open' }));
+    load(index, docs);
+    index.add(docs[0]!, rid(1)); // adding the same entry again changes nothing
+    expect(index.size).toBe(3);
+    index.remove(docs[1]!, rid(2));
+    expect([...index.scanKey(encodeValue('open'))]).toEqual([rid(1), rid(3)]);
+    index.remove(docs[0]!, rid(1));
+    expect([...index.scanKey(encodeValue('open'))]).toEqual([rid(3)]);
+    expect([...index.scan({})]).toEqual([rid(3)]);
+    index.remove(docs[2]!, rid(3));
+    index.remove(docs[2]!, rid(3)); // removing twice is harmless
+    expect(index.size).toBe(0);
+    expect([...index.scan({})]).toEqual([]);
+  });
+
   it('returns each multikey document once per scan', () => {
     const index = store({ n: 1 });
     index.add({ _id: 1, n: [1, 2, 3] }, rid(1));

@@ -4,7 +4,7 @@ import { Query } from 'mingo';
 import type SortedBtree from 'sorted-btree';
 import { MongoCommandError, notSupported } from '../errors.js';
 import { keyPrefixEnd } from './key-encoding.js';
-import { keyEntriesOf, type IndexKeyEntry } from './index-keys.js';
+import { indexKeysOf, keyEntriesOf, type IndexKeyEntry } from './index-keys.js';
 
 // sorted-btree is CommonJS with `exports.default`; Node's ESM loader and vitest disagree on what a
 // default import yields, so load it through require, which is the same everywhere.
@@ -83,14 +83,17 @@ export class IndexStore {
    * Throws 171 for two parallel arrays, as MongoDB refuses to index them.
    */
   keysOf(doc: Document): string[] {
-    return this.entriesOf(doc).map((e) => e.key);
+    if (this.partial && !this.partial.test(doc)) return [];
+    const keys = indexKeysOf(doc, this.fields, this.spec.sparse === true);
+    if (keys === 'parallel') throw this.parallelArrays(doc);
+    return keys;
   }
 
   /** Adds `doc`'s entries under record id `rid`. */
   add(doc: Document, rid: string): void {
-    const entries = this.entriesOf(doc);
-    if (entries.length > 1) this.isMultikey = true;
-    for (const { key } of entries) {
+    const keys = this.keysOf(doc);
+    if (keys.length > 1) this.isMultikey = true;
+    for (const key of keys) {
       const holders = this.byKey.get(key);
       if (holders === undefined) {
         this.byKey.set(key, rid);
@@ -108,7 +111,7 @@ export class IndexStore {
 
   /** Removes the entries `doc` (as it was stored) made under `rid`. */
   remove(doc: Document, rid: string): void {
-    for (const { key } of this.entriesOf(doc)) {
+    for (const key of this.keysOf(doc)) {
       const holders = this.byKey.get(key);
       if (holders === undefined) continue;
       if (typeof holders === 'string') {
@@ -184,15 +187,17 @@ export class IndexStore {
   private entriesOf(doc: Document): IndexKeyEntry[] {
     if (this.partial && !this.partial.test(doc)) return [];
     const entries = keyEntriesOf(doc, this.fields, this.spec.sparse === true);
-    if (entries === 'parallel') {
-      const arrays = this.fields.filter((f) => pathHasArray(doc, f));
-      throw new MongoCommandError(
-        CANNOT_INDEX_PARALLEL_ARRAYS,
-        `cannot index parallel arrays [${arrays[1] ?? ''}] [${arrays[0] ?? ''}]`,
-        { codeName: 'CannotIndexParallelArrays' },
-      );
-    }
+    if (entries === 'parallel') throw this.parallelArrays(doc);
     return entries;
+  }
+
+  private parallelArrays(doc: Document): MongoCommandError {
+    const arrays = this.fields.filter((f) => pathHasArray(doc, f));
+    return new MongoCommandError(
+      CANNOT_INDEX_PARALLEL_ARRAYS,
+      `cannot index parallel arrays [${arrays[1] ?? ''}] [${arrays[0] ?? ''}]`,
+      { codeName: 'CannotIndexParallelArrays' },
+    );
   }
 
   private keyValue(values: unknown[]): Document {
