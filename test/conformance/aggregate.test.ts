@@ -388,6 +388,36 @@ describe('expressions', () => {
     ]);
   });
 
+  it('truncates, splits and parses dates in the Asia/Shanghai time zone', async () => {
+    // 2024-03-01T17:30Z is 01:30 on 2 March in Shanghai.
+    const project = async (expression: Document) =>
+      (await run(visits, [{ $match: { _id: 2 } }, { $project: { _id: 0, out: expression } }]))[0]?.out;
+    expect.soft(await project({ $dateTrunc: { date: '$at', unit: 'day', timezone: 'Asia/Shanghai' } })).toEqual(new Date('2024-03-01T16:00:00Z'));
+    expect.soft(await project({ $dateToParts: { date: '$at', timezone: 'Asia/Shanghai' } })).toEqual({
+      year: 2024,
+      month: 3,
+      day: 2,
+      hour: 1,
+      minute: 30,
+      second: 0,
+      millisecond: 0,
+    });
+    expect.soft(await project({ $dateFromString: { dateString: '2024-03-02 09:00', timezone: 'Asia/Shanghai' } })).toEqual(new Date('2024-03-02T01:00:00Z'));
+    expect.soft(await project({ $dateFromParts: { year: 2024, month: 3, day: 2, hour: 9, timezone: 'Asia/Shanghai' } })).toEqual(new Date('2024-03-02T01:00:00Z'));
+  });
+
+  it('string operators count code points and bytes, and change case of ASCII only', async () => {
+    const project = async (expression: Document) =>
+      (await db.aggregate([{ $documents: [{ s: '张三abc', mixed: 'ÄB' }] }, { $project: { out: expression } }]).toArray())[0]?.out;
+    expect.soft(await project({ $strLenCP: '$s' })).toBe(5);
+    expect.soft(await project({ $strLenBytes: '$s' })).toBe(9);
+    expect.soft(await project({ $substrCP: ['$s', 0, 2] })).toBe('张三');
+    expect.soft(await project({ $toUpper: '$s' })).toBe('张三ABC');
+    expect.soft(await project({ $toLower: '$mixed' })).toBe('Äb');
+    expect.soft(await project({ $split: ['a,b,,c', ','] })).toEqual(['a', 'b', '', 'c']);
+    expect.soft(await project({ $indexOfCP: ['$s', 'a'] })).toBe(2);
+  });
+
   it('groups by local calendar day', async () => {
     expect(
       await run(visits, [

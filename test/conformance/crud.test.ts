@@ -555,6 +555,50 @@ describe('bulkWrite', () => {
   });
 });
 
+describe('strings', () => {
+  it('stores Chinese and emoji text intact and sorts strings by UTF-8 bytes', async () => {
+    const coll = freshCollection('unicode');
+    const names = ['李四', 'Zoe', '张三', 'apple', '😀', '！', 'é'];
+    await coll.insertMany(names.map((name, i) => ({ _id: i, name })));
+    expect((await coll.find().sort({ name: 1 }).toArray()).map((d) => d.name)).toEqual(['Zoe', 'apple', 'é', '张三', '李四', '！', '😀']);
+    expect(await coll.findOne({ name: '张三' }, { projection: { _id: 0 } })).toEqual({ name: '张三' });
+    expect((await coll.find({ name: { $regex: '^[张李]' } }).sort({ _id: 1 }).toArray()).map((d) => d.name)).toEqual(['李四', '张三']);
+    expect((await coll.find({ name: { $gt: '张' } }).sort({ name: 1 }).toArray()).map((d) => d.name)).toEqual(['张三', '李四', '！', '😀']);
+  });
+});
+
+describe('races', () => {
+  it('of many concurrent findOneAndUpdate claims on one free slot, exactly one wins', async () => {
+    const coll = freshCollection('slot_claims');
+    await coll.insertOne({ _id: 'mon-9', status: 'free', patient: null });
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        coll.findOneAndUpdate({ _id: 'mon-9', status: 'free' }, { $set: { status: 'booked', patient: `p${i}` } }, { returnDocument: 'after' }),
+      ),
+    );
+    const winners = claims.filter((c) => c !== null);
+    expect(winners).toHaveLength(1);
+    expect(await coll.findOne({ _id: 'mon-9' })).toEqual(winners[0]);
+  });
+
+  it('of many concurrent inserts of one unique key, exactly one succeeds and the rest get 11000', async () => {
+    const coll = freshCollection('unique_race');
+    await coll.createIndex({ slot: 1 }, { unique: true });
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => coll.insertOne({ _id: i, slot: 'tue-10' })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const codes = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as MongoServerError).code] : []));
+    expect(codes).toEqual(Array.from({ length: 19 }, () => 11000));
+    expect(await coll.countDocuments()).toBe(1);
+  });
+
+  it('concurrent $inc updates are never lost', async () => {
+    const coll = freshCollection('inc_race');
+    await coll.insertOne({ _id: 'quota', used: 0 });
+    await Promise.all(Array.from({ length: 50 }, () => coll.updateOne({ _id: 'quota' }, { $inc: { used: 1 } })));
+    expect(await coll.findOne({ _id: 'quota' })).toEqual({ _id: 'quota', used: 50 });
+  });
+});
+
 describe('large documents', () => {
   it('stores and returns a document just under the 16 MiB limit', async () => {
     const coll = freshCollection('big_doc');
