@@ -46,9 +46,7 @@ const C_STRING = String.fromCharCode(T_STRING);
 const C_OBJECT = String.fromCharCode(T_OBJECT);
 const C_ARRAY = String.fromCharCode(T_ARRAY);
 const C_BINARY = String.fromCharCode(T_BINARY);
-const C_OBJECTID = String.fromCharCode(T_OBJECTID);
 const C_BOOLEAN = String.fromCharCode(T_BOOLEAN);
-const C_DATE = String.fromCharCode(T_DATE);
 const C_TIMESTAMP = String.fromCharCode(T_TIMESTAMP);
 const C_REGEX = String.fromCharCode(T_REGEX);
 const C_CODE = String.fromCharCode(T_CODE);
@@ -59,7 +57,6 @@ const C_MAXKEY = String.fromCharCode(T_MAXKEY);
 const END = '\u0000';
 /** Tie-breaker for a number that is exactly its double. */
 const EXACT = '1';
-const NAN_BITS = '0000000000000000';
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
@@ -75,23 +72,61 @@ function hex32(x: number): string {
   return HEX[x >>> 24] + HEX[(x >>> 16) & 255] + HEX[(x >>> 8) & 255] + HEX[x & 255];
 }
 
+/** Char codes of the 16 hex digits, for building keys with one String.fromCharCode call. */
+const NIBBLE: number[] = [];
+for (let i = 0; i < 16; i++) NIBBLE.push(i.toString(16).charCodeAt(0));
+
+// Scratch buffers for the hot encoders: one fromCharCode call yields a flat string, which hashes
+// and compares faster than a rope of concatenated pieces. Safe because encoding never re-enters.
+const numberCodes: number[] = new Array<number>(18).fill(0);
+const dateCodes: number[] = new Array<number>(17).fill(0);
+numberCodes[0] = T_NUMBER;
+numberCodes[17] = EXACT.charCodeAt(0);
+dateCodes[0] = T_DATE;
+const objectIdCodes: number[] = new Array<number>(25).fill(0);
+objectIdCodes[0] = T_OBJECTID;
+
 /**
- * 16 hex chars whose string order is the numeric order of doubles: positive numbers get their
- * sign bit set, negative numbers have every bit inverted. NaN sorts below -Infinity (as in
- * MongoDB) and -0 is folded into 0.
+ * Fills `codes[1..16]` with 16 hex chars whose string order is the numeric order of doubles
+ * (positive numbers get their sign bit set, negative numbers have every bit inverted) and returns
+ * the whole array as a string. NaN sorts below -Infinity (as in MongoDB); -0 is folded into 0.
  */
-function doubleBits(n: number): string {
-  if (n !== n) return NAN_BITS;
-  f64[0] = n === 0 ? 0 : n;
-  let hi = u32[HI]!;
-  let lo = u32[LO]!;
-  if (hi & 0x80000000) {
-    hi = ~hi >>> 0;
-    lo = ~lo >>> 0;
-  } else {
-    hi = (hi | 0x80000000) >>> 0;
+function doubleKey(codes: number[], n: number): string {
+  let hi = 0;
+  let lo = 0;
+  if (n === n) {
+    f64[0] = n === 0 ? 0 : n;
+    hi = u32[HI]!;
+    lo = u32[LO]!;
+    if (hi & 0x80000000) {
+      hi = ~hi >>> 0;
+      lo = ~lo >>> 0;
+    } else {
+      hi = (hi | 0x80000000) >>> 0;
+    }
   }
-  return hex32(hi) + hex32(lo);
+  for (let i = 0; i < 8; i++) {
+    codes[8 - i] = NIBBLE[hi & 15]!;
+    hi >>>= 4;
+    codes[16 - i] = NIBBLE[lo & 15]!;
+    lo >>>= 4;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** The 16 hex chars of a double's order-preserving form. */
+function doubleBits(n: number): string {
+  return doubleKey(dateCodes, n).slice(1);
+}
+
+function objectIdKey(bytes: Uint8Array): string {
+  const codes = objectIdCodes;
+  for (let i = 0; i < 12; i++) {
+    const b = bytes[i]!;
+    codes[1 + 2 * i] = NIBBLE[b >> 4]!;
+    codes[2 + 2 * i] = NIBBLE[b & 15]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 const STRING_SPECIAL = /[\u0000\u0001\ud800-\uffff]/;
@@ -132,13 +167,13 @@ interface LongLike extends BsonTagged {
 }
 
 function encodeNumber(n: number): string {
-  return C_NUMBER + doubleBits(n) + EXACT;
+  return doubleKey(numberCodes, n);
 }
 
 /** Encodes an integer held as a BigInt (Longs beyond 2^53, bigint values). */
 function encodeBigInt(b: bigint): string {
   const d = Number(b); // nearest double, so the ordering by double is monotone
-  if (!Number.isFinite(d)) return C_NUMBER + doubleBits(d) + EXACT; // unreachable for 64-bit ints
+  if (!Number.isFinite(d)) return encodeNumber(d); // unreachable for 64-bit ints
   return C_NUMBER + doubleBits(d) + remainderSuffix(b - BigInt(d), 0);
 }
 
@@ -235,7 +270,7 @@ function encodeBsonObject(v: object): string {
     case undefined:
       break;
     case 'ObjectId':
-      return C_OBJECTID + bytesHex((v as unknown as { id: Uint8Array }).id, 12);
+      return objectIdKey((v as unknown as { id: Uint8Array }).id);
     case 'Long':
       return encodeLong(v as LongLike);
     case 'Decimal128':
@@ -290,7 +325,7 @@ export function encodeValue(v: unknown): string {
     case 'string':
       return C_STRING + encodeString(v);
     case 'number':
-      return C_NUMBER + doubleBits(v) + EXACT;
+      return doubleKey(numberCodes, v);
     case 'boolean':
       return v ? C_BOOLEAN + '1' : C_BOOLEAN + '0';
     case 'undefined':
@@ -300,7 +335,7 @@ export function encodeValue(v: unknown): string {
     case 'object':
       if (v === null) return C_NULL;
       if (Array.isArray(v)) return encodeArray(v);
-      if (v instanceof Date) return C_DATE + doubleBits(v.getTime());
+      if (v instanceof Date) return doubleKey(dateCodes, v.getTime());
       if (v instanceof RegExp) return C_REGEX + encodeString(v.source) + encodeString(v.flags);
       return encodeBsonObject(v);
     default:
