@@ -12,6 +12,7 @@ interface DoctorShape {
 
 interface PatientShape {
   name: string;
+  tags?: string[];
   age?: number;
   email?: string;
   doctor?: Types.ObjectId;
@@ -26,6 +27,7 @@ const patientSchema = new Schema<PatientShape>(
     age: { type: Number, min: 0 },
     email: { type: String, unique: true, sparse: true },
     doctor: { type: Schema.Types.ObjectId, ref: 'Doctor' },
+    tags: [String],
   },
   { timestamps: true },
 );
@@ -106,7 +108,7 @@ describe('documents and queries', () => {
     expect(lean).not.toBeInstanceOf(mongoose.Document);
     expect(lean).toEqual({ _id: created._id, name: 'Chen', age: 45 });
     const full = await Patient.findById(created._id).lean();
-    expect(full).toEqual({ _id: created._id, name: 'Chen', age: 45, __v: 0, createdAt: created.createdAt, updatedAt: created.updatedAt });
+    expect(full).toEqual({ _id: created._id, name: 'Chen', age: 45, tags: [], __v: 0, createdAt: created.createdAt, updatedAt: created.updatedAt });
   });
 
   it('populate replaces a reference with the referenced document', async () => {
@@ -139,6 +141,22 @@ describe('documents and queries', () => {
     patient.age = 51;
     await patient.save();
     expect(await Patient.findById(patient._id).select('age -_id').lean()).toEqual({ age: 51 });
+  });
+});
+
+describe('versioning', () => {
+  it('array changes bump __v, and a save based on a stale version fails with VersionError', async () => {
+    const created = await Patient.create({ name: 'Lin', tags: ['a', 'b', 'c'] });
+    const first = await Patient.findById(created._id);
+    const second = await Patient.findById(created._id);
+    first!.tags!.splice(0, 1);
+    await first!.save();
+    expect(await Patient.findById(created._id).select('tags __v -_id').lean()).toEqual({ tags: ['b', 'c'], __v: 1 });
+
+    second!.tags!.splice(1, 1);
+    const error = await second!.save().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(mongoose.Error.VersionError);
+    expect(await Patient.findById(created._id).select('tags __v -_id').lean()).toEqual({ tags: ['b', 'c'], __v: 1 });
   });
 });
 
