@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Document } from 'bson';
 import { dispatch } from './commands/registry.js';
-import type { ServerState } from './commands/context.js';
+import { ClusterClock, type ServerState } from './commands/context.js';
 import { CursorRegistry } from './cursors.js';
 import { Persistence } from './persistence/persistence.js';
 import { Catalog } from './storage/catalog.js';
@@ -74,6 +74,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     port,
     startedAt: Date.now(),
     opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
+    clusterTime: new ClusterClock(),
     connections: { current: 0, totalCreated: 0 },
   };
 

@@ -9,19 +9,27 @@ export const EMULATED_VERSION = '7.0.0';
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
 const REPLICA_SET = 'rs0';
 
+/** Identifies this server process's topology; it never changes while the process runs. */
+const TOPOLOGY_VERSION = { processId: new ObjectId(), counter: Long.fromNumber(0) };
+
 /**
  * hello / isMaster: a single-member replica set primary, so the driver enables sessions,
- * retryable writes and transactions. No topologyVersion: drivers then poll instead of
- * streaming (the streaming protocol would need awaitable replies).
+ * retryable writes and transactions. An awaitable hello (the driver's streaming monitor sends
+ * its topologyVersion and maxAwaitTimeMS) is answered after maxAwaitTimeMS, since our topology
+ * never changes — exactly what MongoDB does when nothing happens.
  */
-export function helloCommand(ctx: CommandContext): Document {
+export async function helloCommand(ctx: CommandContext): Promise<Document> {
+  const maxAwait = ctx.body.maxAwaitTimeMS;
+  if (ctx.body.topologyVersion !== undefined && typeof maxAwait === 'number' && maxAwait > 0) {
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(maxAwait, 60_000)).unref());
+  }
   const me = `${ctx.server.host}:${ctx.server.port}`;
   const reply: Document = {};
   if (ctx.name === 'hello') reply.isWritablePrimary = true;
   else reply.ismaster = true;
   Object.assign(reply, {
     helloOk: true,
-    topologyVersion: undefined,
+    topologyVersion: TOPOLOGY_VERSION,
     hosts: [me],
     setName: REPLICA_SET,
     setVersion: 1,
@@ -41,7 +49,6 @@ export function helloCommand(ctx: CommandContext): Document {
     readOnly: false,
     ok: 1,
   });
-  delete reply.topologyVersion;
   return reply;
 }
 

@@ -1,4 +1,4 @@
-import { Long, type Document } from 'bson';
+import { Long, Timestamp, type Document } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import type { JournalOp } from '../persistence/persistence.js';
 import type { Catalog } from '../storage/catalog.js';
@@ -28,6 +28,8 @@ export interface ServerState {
   readonly port: number;
   readonly startedAt: number;
   readonly opcounters: OpCounters;
+  /** The replica set's logical clock, stamped on replies as $clusterTime/operationTime. */
+  readonly clusterTime: ClusterClock;
   connections: { current: number; totalCreated: number };
 }
 
@@ -137,5 +139,34 @@ export class CommandWriteScope implements WriteScope {
   async done(): Promise<void> {
     this.flush();
     await Promise.all(this.pending);
+  }
+}
+
+/**
+ * The cluster time a one-member replica set reports: seconds since the epoch plus an increment
+ * that advances with every write, never going backwards.
+ */
+export class ClusterClock {
+  private seconds = 0;
+  private increment = 0;
+  private ts: Timestamp = new Timestamp({ t: 0, i: 0 });
+
+  constructor() {
+    this.tick();
+  }
+
+  /** Advances for a write. */
+  tick(): void {
+    const now = Math.floor(Date.now() / 1000);
+    if (now > this.seconds) {
+      this.seconds = now;
+      this.increment = 1;
+    } else this.increment++;
+    this.ts = new Timestamp({ t: this.seconds, i: this.increment });
+  }
+
+  /** The latest cluster time. */
+  current(): Timestamp {
+    return this.ts;
   }
 }

@@ -23,6 +23,8 @@ export function selectDocuments(
   const result = readMatches(scope, coll, filter, compileFilter(filter), options.hint, stopAfter);
   let hits = result.hits;
   if (hasSort) sortDocuments(hits, sort, (h) => h.doc);
+  // {$natural: -1} walks the collection backwards (insertion order reversed).
+  if (sort && Number(sort.$natural) === -1) hits.reverse();
   if (skip > 0 || limit > 0) hits = hits.slice(skip, limit > 0 ? skip + limit : undefined);
   return { hits, plan: result.plan, examined: result.examined };
 }

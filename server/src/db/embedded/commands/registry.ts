@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { Binary, Long, type Document } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import {
   buildInfoCommand,
@@ -114,16 +114,44 @@ export async function dispatch(server: ServerState, body: Document, connectionId
     const ctx: CommandContext = { server, db, body, name, txn, connectionId, sessionKey: sessionKeyOf(body) };
     if (!name.startsWith('hello') && !name.startsWith('isMaster') && name !== 'ismaster') server.opcounters.command++;
     const reply = await handler(ctx);
+    if (WRITE_COMMANDS.has(name)) {
+      server.clusterTime.tick();
+      const wcError = unsatisfiableWriteConcern(body);
+      if (wcError) reply.writeConcernError = wcError;
+    }
     if (retryable) server.sessions.recordRetryableWrite(body, reply);
-    return reply;
+    return withClusterTime(server, reply);
   } catch (err) {
     if (txn && txn.state === 'active' && name !== 'commitTransaction') server.sessions.abort(txn);
-    if (err instanceof MongoCommandError) return err.toReply();
-    return {
+    if (err instanceof MongoCommandError) return withClusterTime(server, err.toReply());
+    return withClusterTime(server, {
       ok: 0,
       errmsg: `internal error in ${name}: ${(err as Error).message}`,
       code: ErrorCodes.InternalError,
       codeName: 'InternalError',
-    };
+    });
   }
+}
+
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'commitTransaction', 'aggregate']);
+
+/** Replica-set members stamp every reply with the cluster time (drivers gossip it for causal consistency). */
+function withClusterTime(server: ServerState, reply: Document): Document {
+  const ts = server.clusterTime.current();
+  reply.$clusterTime = { clusterTime: ts, signature: CLUSTER_TIME_SIGNATURE };
+  reply.operationTime = ts;
+  return reply;
+}
+
+const CLUSTER_TIME_SIGNATURE = { hash: new Binary(Buffer.alloc(20), 0), keyId: Long.fromNumber(0) };
+
+/**
+ * A write concern one member cannot satisfy (w > 1, or a tag set) is reported after writing,
+ * as MongoDB does: the write stays, the reply carries writeConcernError 100.
+ */
+function unsatisfiableWriteConcern(body: Document): Document | null {
+  const w = (body.writeConcern as Document | undefined)?.w;
+  const impossible = (typeof w === 'number' && w > 1) || (w instanceof Long && w.toNumber() > 1) || (typeof w === 'string' && w !== 'majority');
+  if (!impossible) return null;
+  return { code: 100, codeName: 'UnsatisfiableWriteConcern', errmsg: 'Not enough data-bearing nodes', errInfo: { writeConcern: body.writeConcern } };
 }

@@ -129,6 +129,7 @@ function objectIdKey(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+const HIGH_CHARS = /[\ud800-\uffff]/;
 const STRING_SPECIAL = /[\u0000\u0001\ud800-\uffff]/;
 const STRING_SPECIAL_G = /[\u0000\u0001\ud800-\uffff]/g;
 
@@ -366,7 +367,15 @@ export function compareValues(a: unknown, b: unknown): number {
     // At least one NaN: NaN equals NaN and sorts below every other number.
     return a !== a ? (b !== b ? 0 : -1) : 1;
   }
-  if (typeof a === 'string' && typeof b === 'string' && a === b) return 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (a === b) return 0;
+    // Code-unit order is UTF-8 order unless a surrogate or U+E000–U+FFFF is involved.
+    if (!HIGH_CHARS.test(a) && !HIGH_CHARS.test(b)) return a < b ? -1 : 1;
+  } else if (a instanceof Date && b instanceof Date) {
+    return compareValues(a.getTime(), b.getTime());
+  } else if (typeof a === 'boolean' && typeof b === 'boolean') {
+    return a === b ? 0 : a ? 1 : -1;
+  }
   const ea = encodeValue(a);
   const eb = encodeValue(b);
   return ea < eb ? -1 : ea > eb ? 1 : 0;

@@ -96,6 +96,13 @@ export class SessionManager {
     const txnNumber = toBigInt(body.txnNumber);
     if (!key || txnNumber === null) return null;
     const s = this.session(key);
+    if (txnNumber < s.txnNumber) {
+      throw new MongoCommandError(
+        225,
+        `Retryable write with txnNumber ${txnNumber} is prohibited on session ${key} because a newer retryable write with txnNumber ${s.txnNumber} has already started on this session.`,
+        { codeName: 'TransactionTooOld' },
+      );
+    }
     if (txnNumber === s.txnNumber && s.retryReply) return s.retryReply;
     return null;
   }
