@@ -77,6 +77,11 @@ describe('IndexStore.keysOf', () => {
   });
 });
 
+it('refuses a locale collation but accepts the simple one', () => {
+  expect(() => store({ name: 1 }, { collation: { locale: 'zh', strength: 2 } })).toThrowError(/^collation on an index is not supported/);
+  expect(store({ name: 1 }, { collation: { locale: 'simple' } }).fields).toEqual(['name']);
+});
+
 describe('IndexStore add/remove/scan', () => {
   const docs = [
     { _id: 1, age: 30, name: 'b' },

@@ -68,6 +68,9 @@ export class IndexStore {
       if (typeof kind === 'string') throw notSupported(UNSUPPORTED_TYPES[kind] ?? `${kind} indexes`);
       if (field === '$**' || field.endsWith('.$**')) throw notSupported('wildcard indexes');
     }
+    const collation = spec.collation as { locale?: unknown } | undefined;
+    // Keys are byte-ordered; a locale collation would change equality (unique!) and order.
+    if (collation && collation.locale !== 'simple') throw notSupported('collation on an index');
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : null;
   }
 
