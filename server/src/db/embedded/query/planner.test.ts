@@ -154,6 +154,9 @@ describe('planQuery candidates', () => {
     [{ n: { $gt: 1, $lt: 10 } }, [2, 5]],
     [{ n: { $lt: 'y' } }, [4]],
     [{ tags: { $gt: 2, $lt: 4 } }, [2, 1]], // multikey: one side only ($gt: 2) → 1 via element 5
+    [{ status: { $in: [] } }, []],
+    [{ _id: { $in: [] } }, []],
+    [{ $or: [{ status: 'b' }, { _id: 3 }, { n: { $lt: 2 } }] }, [2, 3, 1]],
   ])('%j reads %j', (filter, ids) => {
     const indexes = loaded([index({ status: 1 }), index({ n: 1 }), index({ tags: 1 })], docs);
     expect(ridsOf(planQuery(filter, indexes), docs)).toEqual(ids.map(recordIdOf));
