@@ -612,25 +612,32 @@ describe('large documents', () => {
 
 describe('retryable writes and write concern', () => {
   it('applies a write retried with the same lsid and txnNumber only once, and answers as before', async () => {
-    const coll = freshCollection('retryable');
-    const session = client.startSession();
+    // A client of its own, so the session is new to the server: pooled sessions have already
+    // used txnNumbers, and a lower one would be refused as too old.
+    const own = await MongoClient.connect(mongo.uri);
+    const session = own.startSession();
     try {
+      const ownDb = own.db(db.databaseName);
+      const coll = freshCollection('retryable');
       const insert = { insert: coll.collectionName, documents: [{ _id: 1, n: 0 }], txnNumber: Long.fromNumber(1) };
-      expect(await db.command(insert, { session })).toMatchObject({ n: 1, ok: 1 });
-      const retriedInsert = await db.command(insert, { session });
+      expect(await ownDb.command(insert, { session })).toMatchObject({ n: 1, ok: 1 });
+      const retriedInsert = await ownDb.command(insert, { session });
       expect(retriedInsert).toMatchObject({ n: 1, ok: 1 });
       expect(retriedInsert.writeErrors).toBeUndefined();
 
       const update = { update: coll.collectionName, updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], txnNumber: Long.fromNumber(2) };
-      expect(await db.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
-      expect(await db.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      expect(await ownDb.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      expect(await ownDb.command(update, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
       expect(await coll.find().toArray()).toEqual([{ _id: 1, n: 1 }]);
 
-      // A new txnNumber is a new write.
-      expect(await db.command({ ...update, txnNumber: Long.fromNumber(3) }, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+      // A new txnNumber is a new write; an older one is refused.
+      expect(await ownDb.command({ ...update, txnNumber: Long.fromNumber(3) }, { session })).toMatchObject({ n: 1, nModified: 1, ok: 1 });
       expect(await coll.find().toArray()).toEqual([{ _id: 1, n: 2 }]);
+      const tooOld = await ownDb.command({ ...update, txnNumber: Long.fromNumber(2) }, { session }).catch((e: unknown) => e);
+      expect(tooOld).toMatchObject({ code: 225, codeName: 'TransactionTooOld' });
     } finally {
       await session.endSession();
+      await own.close();
     }
   });
 
@@ -641,7 +648,7 @@ describe('retryable writes and write concern', () => {
 
   it('reports a write concern no single member can satisfy as UnsatisfiableWriteConcern (100), after writing', async () => {
     const coll = freshCollection('wc_unsatisfiable');
-    const error = await coll.insertOne({ _id: 1 }, { writeConcern: { w: 3, wtimeoutMS: 1000 } }).catch((e: unknown) => e);
+    const error = await coll.insertOne({ _id: 1 }, { writeConcern: { w: 50, wtimeoutMS: 1000 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoWriteConcernError);
     expect(error).toMatchObject({ code: 100, codeName: 'UnsatisfiableWriteConcern' });
     expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
