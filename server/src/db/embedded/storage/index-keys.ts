@@ -94,7 +94,7 @@ function isPathPrefix(prefix: string, path: string): boolean {
 }
 
 /** Values at a dotted path; `values` is never empty (a missing path yields one undefined). */
-export function valuesAtPath(doc: Document, path: string): PathValues {
+function valuesAtPath(doc: Document, path: string): PathValues {
   const out: PathValues = { values: [], arrayPaths: [], found: false };
   const parts = path.indexOf('.') < 0 ? [path] : path.split('.');
   collect(doc, parts, 0, '', out);
