@@ -555,6 +555,49 @@ describe('bulkWrite', () => {
   });
 });
 
+describe('command options', () => {
+  it('accepts the options drivers and ODMs send with each command', async () => {
+    const coll = freshCollection('options');
+    await coll.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: 2 },
+    ]);
+    const byLet = { $expr: { $eq: ['$a', '$$x'] } };
+    const common = { comment: 'conformance', maxTimeMS: 10_000 };
+
+    // Soft expectations: one refused option should not hide how the other commands fare.
+    await expect.soft(coll.find(byLet, { ...common, let: { x: 1 }, allowDiskUse: true, noCursorTimeout: true, hint: { _id: 1 } }).toArray()).resolves.toEqual([
+      { _id: 1, a: 1 },
+    ]);
+    await expect
+      .soft(coll.aggregate([{ $match: byLet }, { $project: { _id: 1 } }], { ...common, let: { x: 2 }, allowDiskUse: true, bypassDocumentValidation: true, hint: { _id: 1 } }).toArray())
+      .resolves.toEqual([{ _id: 2 }]);
+    await expect.soft(coll.insertOne({ _id: 3, a: 3 }, { comment: 'conformance', bypassDocumentValidation: true })).resolves.toEqual({ acknowledged: true, insertedId: 3 });
+    await expect
+      .soft(coll.updateOne(byLet, [{ $set: { b: '$$x' } }], { comment: 'conformance', let: { x: 1 }, hint: { _id: 1 }, bypassDocumentValidation: true }))
+      .resolves.toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    await expect
+      .soft(coll.findOneAndUpdate({ _id: 2 }, { $set: { c: 1 } }, { ...common, let: { x: 1 }, hint: { _id: 1 }, returnDocument: 'after' }))
+      .resolves.toEqual({ _id: 2, a: 2, c: 1 });
+    await expect.soft(coll.countDocuments({}, { ...common, hint: { _id: 1 } })).resolves.toBe(3);
+    await expect.soft(coll.estimatedDocumentCount(common)).resolves.toBe(3);
+    await expect.soft(coll.distinct('a', {}, common).then((values) => values.sort())).resolves.toEqual([1, 2, 3]);
+    await expect.soft(coll.deleteMany({ a: 3 }, { comment: 'conformance', let: { x: 1 }, hint: { _id: 1 } })).resolves.toEqual({ acknowledged: true, deletedCount: 1 });
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, a: 1, b: 1 },
+      { _id: 2, a: 2, c: 1 },
+    ]);
+  });
+
+  it('serves reads at readConcern majority', async () => {
+    const coll = freshCollection('read_concern');
+    await coll.insertOne({ _id: 1 }, { writeConcern: { w: 'majority' } });
+    const majority = db.collection<TestDocument>(coll.collectionName, { readConcern: { level: 'majority' } });
+    expect(await majority.find().toArray()).toEqual([{ _id: 1 }]);
+    expect(await majority.countDocuments()).toBe(1);
+  });
+});
+
 describe('strings', () => {
   it('stores Chinese and emoji text intact and sorts strings by UTF-8 bytes', async () => {
     const coll = freshCollection('unicode');
