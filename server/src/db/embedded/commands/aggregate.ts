@@ -2,6 +2,7 @@ import { ObjectId, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { checkPipeline, rewritePipeline, translateMingoError } from '../aggregate/pipeline-rules.js';
+import { compileFastGroup } from '../aggregate/fast-group.js';
 import { compileFilter } from '../query/matcher.js';
 import { matchView } from '../query/numeric-view.js';
 import { cloneDocument } from '../storage/clone.js';
@@ -29,6 +30,13 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
     stages = pipeline.slice(1);
   } else {
     input = allDocs(scope, coll);
+  }
+  // A leading $group of a common shape runs in one pass without mingo.
+  const group = stages[0] && '$group' in stages[0] ? compileFastGroup(stages[0].$group as Document) : null;
+  if (group) {
+    input = group(input);
+    stages = stages.slice(1);
+    if (stages.length === 0) return input;
   }
   // mingo computes on JS numbers: it sees Long/Decimal128/Double as numbers (matchView).
   input = input.map(matchView);

@@ -18,7 +18,7 @@ function planStage(plan: Plan | null): Document {
       isSparse: Boolean(plan.index.spec.sparse),
       isPartial: Boolean(plan.index.spec.partialFilterExpression),
       direction: 'forward',
-      indexBounds: plan.bounds,
+      indexBounds: JSON.parse(plan.bounds) as Document,
     },
   };
 }

@@ -111,7 +111,18 @@ export async function dispatch(server: ServerState, body: Document, connectionId
       if (previous) return previous;
     }
     assertKnownFields(name, body);
-    const ctx: CommandContext = { server, db, body, name, txn, connectionId, sessionKey: sessionKeyOf(body) };
+    const ctx: CommandContext = {
+      server,
+      db,
+      body,
+      name,
+      txn,
+      connectionId,
+      // Computed on demand: hex-encoding the lsid on every command is measurable on point reads.
+      get sessionKey() {
+        return sessionKeyOf(body);
+      },
+    };
     if (!name.startsWith('hello') && !name.startsWith('isMaster') && name !== 'ismaster') server.opcounters.command++;
     const reply = await handler(ctx);
     if (WRITE_COMMANDS.has(name)) {

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { Context, Query } from 'mingo';
 import { $bsonType, $eqOrdered, matchView, normalizeFilter } from './numeric-view.js';
+import { compileFastMatcher } from './fast-matcher.js';
 import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
 import { translateMingoError } from '../aggregate/pipeline-rules.js';
 
@@ -34,14 +35,9 @@ export function assertSupportedFilter(filter: unknown): void {
   }
 }
 
-function isPlainScalar(v: unknown): boolean {
-  const t = typeof v;
-  return t === 'string' || t === 'boolean' || (t === 'number' && !Number.isNaN(v));
-}
-
 /**
- * Compiles a query filter. Filters of plain top-level equalities on strings, numbers and booleans
- * (the common `{status: 'booked'}`) take a fast path; everything else goes through mingo.
+ * Compiles a query filter. Common simple filters take a fast path (see fast-matcher.ts);
+ * everything else, and any document the fast path cannot judge, goes through mingo.
  */
 export function compileFilter(filter: Document | undefined | null): Matcher {
   if (!filter || Object.keys(filter).length === 0) return () => true;
@@ -49,7 +45,6 @@ export function compileFilter(filter: Document | undefined | null): Matcher {
     throw new MongoCommandError(ErrorCodes.TypeMismatch, "BSON field 'filter' is the wrong type, expected type 'object'");
   }
   assertSupportedFilter(filter);
-  const entries = Object.entries(filter);
   const compile = (): Query => {
     try {
       return new Query(normalizeFilter(filter) as Document, { context: QUERY_CONTEXT });
@@ -57,19 +52,11 @@ export function compileFilter(filter: Document | undefined | null): Matcher {
       throw translateMingoError(err);
     }
   };
-  if (entries.every(([k, v]) => !k.startsWith('$') && !k.includes('.') && isPlainScalar(v))) {
-    // Plain equalities cannot fail to compile, so mingo is only built if a document needs it.
+  const fast = compileFastMatcher(filter);
+  if (fast) {
+    // The fast path's filters cannot fail to compile, so mingo is only built if a document needs it.
     let query: Query | null = null;
-    const slow = (doc: Document) => (query ??= compile()).test(matchView(doc));
-    return (doc) => {
-      for (const [k, v] of entries) {
-        const actual = doc[k];
-        if (actual === v) continue;
-        if (actual !== null && typeof actual === 'object') return slow(doc);
-        return false;
-      }
-      return true;
-    };
+    return (doc) => fast(doc) ?? (query ??= compile()).test(matchView(doc));
   }
   const query = compile();
   return (doc) => query.test(matchView(doc));
