@@ -5,6 +5,7 @@ import * as pipelineOps from 'mingo/operators/pipeline';
 import * as windowOps from 'mingo/operators/window';
 import { ErrorCodes, MongoCommandError, notSupported } from '../errors.js';
 import { assertSupportedFilter } from '../query/matcher.js';
+import { EXTRA_EXPRESSION_NAMES } from './extra-expressions.js';
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
   $geoNear: '$geoNear',
@@ -21,7 +22,7 @@ const UNSUPPORTED_STAGES: Record<string, string> = {
 };
 
 const KNOWN_STAGES = new Set(Object.keys(pipelineOps));
-const KNOWN_EXPRESSIONS = new Set([...Object.keys(expressionOps), '$literal']);
+const KNOWN_EXPRESSIONS = new Set([...Object.keys(expressionOps), '$literal', ...EXTRA_EXPRESSION_NAMES]);
 const KNOWN_ACCUMULATORS = new Set([...Object.keys(accumulatorOps), ...Object.keys(windowOps)]);
 
 /** Stages whose specification holds expressions we can check for unknown operators. */

@@ -3,6 +3,7 @@ import { Aggregator } from 'mingo';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { checkPipeline, rewritePipeline, translateMingoError } from '../aggregate/pipeline-rules.js';
 import { compileFastGroup } from '../aggregate/fast-group.js';
+import { AGGREGATION_CONTEXT, renameExtraExpressions } from '../aggregate/extra-expressions.js';
 import { compileFilter } from '../query/matcher.js';
 import { matchView } from '../query/numeric-view.js';
 import { cloneDocument } from '../storage/clone.js';
@@ -16,7 +17,7 @@ const NON_MUTATING_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$sk
 /** Runs a pipeline over a collection as the command's scope sees it (transaction overlay included). */
 export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string | null, pipeline: Document[]): Document[] {
   checkPipeline(pipeline);
-  pipeline = rewritePipeline(pipeline);
+  pipeline = renameExtraExpressions(rewritePipeline(pipeline));
   const { catalog } = ctx.server;
   const mutating = pipeline.some((stage) => !NON_MUTATING_STAGES.has(Object.keys(stage)[0]!));
   let stages = pipeline;
@@ -46,7 +47,7 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
     return mutating ? docs.map(cloneDocument) : docs;
   };
   try {
-    return new Aggregator(stages, { collectionResolver: resolver }).run(input) as Document[];
+    return new Aggregator(stages, { collectionResolver: resolver, context: AGGREGATION_CONTEXT }).run(input) as Document[];
   } catch (err) {
     throw translateMingoError(err);
   }
