@@ -78,6 +78,22 @@ describe('document stages', () => {
     expect(await run(visits, [{ $sort: { fee: -1 } }, { $skip: 1 }, { $limit: 2 }, { $project: { _id: 1 } }])).toEqual([{ _id: 3 }, { _id: 1 }]);
   });
 
+  it('$$REMOVE leaves a field out', async () => {
+    expect(
+      await run(visits, [{ $match: { _id: { $in: [1, 4] } } }, { $project: { items: { $cond: [{ $isArray: '$items' }, '$items', '$$REMOVE'] } } }, { $sort: { _id: 1 } }]),
+    ).toEqual([{ _id: 1, items: ['ecg', 'consult'] }, { _id: 4 }]);
+  });
+
+  it('$sample on a small collection returns the requested number of distinct documents', async () => {
+    // Under 100 documents MongoDB samples by a random sort, so a document never repeats.
+    for (let round = 0; round < 10; round += 1) {
+      const sampled = await run(visits, [{ $sample: { size: 3 } }]);
+      expect(sampled).toHaveLength(3);
+      expect(new Set(sampled.map((d) => d._id)).size).toBe(3);
+      for (const doc of sampled) expect(doc).toEqual(visitDocs.find((v) => v._id === doc._id));
+    }
+  });
+
   it('$replaceRoot and $replaceWith', async () => {
     expect(
       await run(visits, [
@@ -131,6 +147,10 @@ describe('$group', () => {
       { _id: { patient: 'p2', dept: 'ortho' }, n: 1 },
       { _id: { patient: 'p3', dept: 'endo' }, n: 1 },
     ]);
+  });
+
+  it('groups a missing key and a null key together under null', async () => {
+    expect(await run(visits, [{ $group: { _id: '$missing', n: { $sum: 1 } } }])).toEqual([{ _id: null, n: 5 }]);
   });
 
   it('$match after $group filters the groups', async () => {
@@ -256,6 +276,19 @@ describe('$lookup', () => {
       { _id: 'Beijing', revenue: 380 },
       { _id: 'Shanghai', revenue: 370 },
     ]);
+  });
+
+  it('matches each element when localField is an array', async () => {
+    expect(
+      await db
+        .aggregate([
+          { $documents: [{ team: ['p3', 'p1', 'nobody'] }] },
+          { $lookup: { from: 'patients', localField: 'team', foreignField: '_id', as: 'members' } },
+          { $project: { names: '$members.name' } },
+        ])
+        .toArray()
+        .then((docs) => docs.map((d) => ({ names: [...d.names].sort() }))),
+    ).toEqual([{ names: ['Ann', 'Chen'] }]);
   });
 
   it('$unionWith appends another collection', async () => {

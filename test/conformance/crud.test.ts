@@ -113,6 +113,8 @@ describe('find', () => {
     expect(await ids({ $expr: { $gt: ['$age', 40] } })).toEqual([3, 4]);
     expect(await ids({ age: { $type: 'int' } })).toEqual([1, 2, 3, 4, 5]);
     expect(await ids({ 'tags.0': 'vip' })).toEqual([1, 4]);
+    expect(await ids({ name: { $in: [/^A/, 'Bo'] } })).toEqual([1, 2]);
+    expect(await ids({ age: { $mod: [9, 0] } })).toEqual([2, 3, 5]);
   });
 
   it('matches arrays of subdocuments with $elemMatch and dotted paths', async () => {

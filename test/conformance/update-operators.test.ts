@@ -1,4 +1,4 @@
-import { Double, Int32, Long, MongoClient, Timestamp, type Db, type Document, type UpdateOptions } from 'mongodb';
+import { Decimal128, Double, Int32, Long, MongoClient, Timestamp, type Db, type Document, type UpdateOptions } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
 
@@ -317,6 +317,29 @@ describe('numeric types', () => {
     ]);
     expect((await coll.find({ v: 5 }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
     expect((await coll.find({ v: Long.fromNumber(5) }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('numeric order and decimals', () => {
+  it('sorts int, long, double and decimal values by numeric value', async () => {
+    const coll = freshCollection();
+    await coll.insertMany([
+      { _id: 'int', v: 2 },
+      { _id: 'long', v: Long.fromNumber(1) },
+      { _id: 'double', v: 1.5 },
+      { _id: 'decimal', v: Decimal128.fromString('1.25') },
+      { _id: 'negative', v: -3 },
+    ]);
+    expect((await coll.find().sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual(['negative', 'long', 'decimal', 'double', 'int']);
+    expect((await coll.find({ v: { $gt: 1.2, $lt: 2 } }).sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual(['decimal', 'double']);
+  });
+
+  it('$inc on a Decimal128 stays exact and stays Decimal128', async () => {
+    const doc = await applyUpdate({ _id: 1, amount: Decimal128.fromString('0.1') }, { $inc: { amount: Decimal128.fromString('0.2') } });
+    expect(doc!.amount).toBeInstanceOf(Decimal128);
+    expect(doc!.amount.toString()).toBe('0.3');
+    const mixed = await applyUpdate({ _id: 1, amount: Decimal128.fromString('1.1') }, { $inc: { amount: 1 } });
+    expect(mixed!.amount.toString()).toBe('2.1');
   });
 });
 
