@@ -96,7 +96,11 @@ export function rewritePipeline(pipeline: Document[]): Document[] {
   for (const stage of pipeline) {
     const name = Object.keys(stage)[0]!;
     const spec = stage[name] as Document;
-    if (name === '$bucket' && spec && Array.isArray(spec.boundaries)) {
+    if (name === '$sample' && spec && typeof spec.size === 'number') {
+      // MongoDB samples without replacement (a random sort on small inputs); mingo draws with it.
+      const tag = '__careloop_sample';
+      out.push({ $set: { [tag]: { $rand: {} } } }, { $sort: { [tag]: 1 } }, { $limit: spec.size }, { $unset: tag });
+    } else if (name === '$bucket' && spec && Array.isArray(spec.boundaries)) {
       out.push(...bucketAsGroup(spec));
     } else if (name === '$count') {
       out.push({ $group: { _id: null, [spec as unknown as string]: { $sum: 1 } } }, { $project: { _id: 0 } });

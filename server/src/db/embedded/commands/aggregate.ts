@@ -9,13 +9,13 @@ import { matchView } from '../query/numeric-view.js';
 import { cloneDocument } from '../storage/clone.js';
 import { allDocs, deleteDoc, insertDoc, readMatches, replaceDoc, type WriteScope } from '../storage/doc-access.js';
 import { ridOf } from '../storage/collection.js';
-import { collectionArg, CommandWriteScope, numberArg, type CommandContext } from './context.js';
+import { collectionArg, CommandWriteScope, docArg, numberArg, type CommandContext } from './context.js';
 
 /** Stages that build new objects and never write into their input documents. */
 const NON_MUTATING_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$sortByCount', '$project', '$bucket', '$bucketAuto']);
 
 /** Runs a pipeline over a collection as the command's scope sees it (transaction overlay included). */
-export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string | null, pipeline: Document[]): Document[] {
+export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string | null, pipeline: Document[], variables?: Document): Document[] {
   checkPipeline(pipeline);
   pipeline = renameExtraExpressions(rewritePipeline(pipeline));
   const { catalog } = ctx.server;
@@ -27,7 +27,7 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
   if (first && '$match' in first) {
     // A leading $match uses the indexes.
     const filter = first.$match as Document;
-    input = readMatches(scope, coll, filter, compileFilter(filter)).hits.map((h) => h.doc);
+    input = readMatches(scope, coll, filter, compileFilter(filter, variables)).hits.map((h) => h.doc);
     stages = pipeline.slice(1);
   } else {
     input = allDocs(scope, coll);
@@ -47,7 +47,7 @@ export function runPipeline(ctx: CommandContext, scope: WriteScope, name: string
     return mutating ? docs.map(cloneDocument) : docs;
   };
   try {
-    return new Aggregator(stages, { collectionResolver: resolver, context: AGGREGATION_CONTEXT }).run(input) as Document[];
+    return new Aggregator(stages, { collectionResolver: resolver, context: AGGREGATION_CONTEXT, ...(variables ? { variables } : {}) }).run(input) as Document[];
   } catch (err) {
     throw translateMingoError(err);
   }
@@ -72,7 +72,7 @@ export async function aggregateCommand(ctx: CommandContext): Promise<Document> {
   const last = pipeline[pipeline.length - 1] as Document | undefined;
   const writeStage = last && ('$out' in last || '$merge' in last) ? last : null;
   const scope = new CommandWriteScope(ctx);
-  const results = runPipeline(ctx, scope, name, writeStage ? pipeline.slice(0, -1) : pipeline);
+  const results = runPipeline(ctx, scope, name, writeStage ? pipeline.slice(0, -1) : pipeline, docArg(body, 'let'));
   ctx.server.opcounters.command++;
   if (writeStage) {
     if (ctx.txn) throw new MongoCommandError(ErrorCodes.OperationNotSupportedInTransaction, `${Object.keys(writeStage)[0]} cannot be used in a transaction`);

@@ -30,7 +30,7 @@ export async function findAndModifyCommand(ctx: CommandContext): Promise<Documen
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
   }
   if (update !== undefined) validateUpdate(update, { multi: false, upsert });
-  const matcher = compileFilter(filter);
+  const matcher = compileFilter(filter, docArg(body, 'let'));
   const scope = new CommandWriteScope(ctx);
   const { catalog } = ctx.server;
 

@@ -11,7 +11,7 @@ import { collectionArg, CommandWriteScope, docArg, numberArg, type CommandContex
 export function selectDocuments(
   ctx: CommandContext,
   name: string,
-  options: { filter: Document; sort?: Document; skip?: number; limit?: number; hint?: string | Document },
+  options: { filter: Document; sort?: Document; skip?: number; limit?: number; hint?: string | Document; variables?: Document },
 ): { hits: Hit[]; plan: ReturnType<typeof readMatches>['plan']; examined: number } {
   const { filter, sort, skip = 0, limit = 0 } = options;
   if (skip < 0) throw new MongoCommandError(ErrorCodes.BadValue, "BSON field 'skip' value must be >= 0, actual value '" + skip + "'");
@@ -20,7 +20,7 @@ export function selectDocuments(
   const hasSort = sort && Object.keys(sort).length > 0;
   // Without a sort the scan can stop as soon as skip + limit documents matched.
   const stopAfter = !hasSort && limit > 0 ? skip + limit : Infinity;
-  const result = readMatches(scope, coll, filter, compileFilter(filter), options.hint, stopAfter);
+  const result = readMatches(scope, coll, filter, compileFilter(filter, options.variables), options.hint, stopAfter);
   let hits = result.hits;
   if (hasSort) sortDocuments(hits, sort, (h) => h.doc);
   // {$natural: -1} walks the collection backwards (insertion order reversed).
@@ -48,6 +48,7 @@ export function findCommand(ctx: CommandContext): Document {
     skip: numberArg(body, 'skip', 0),
     limit: limitRaw,
     hint: body.hint as string | Document | undefined,
+    variables: docArg(body, 'let'),
   });
   const docs = projectDocuments(
     hits.map((h) => h.doc),

@@ -4,7 +4,7 @@ import { Limits } from '../wire/messages.js';
 import { compileFilter } from '../query/matcher.js';
 import { assertUnlocked, deleteDoc, insertDoc, readMatches, replaceDoc } from '../storage/doc-access.js';
 import { applyUpdate, validateUpdate } from '../update/apply-update.js';
-import { collectionArg, CommandWriteScope, type CommandContext } from './context.js';
+import { collectionArg, CommandWriteScope, docArg, type CommandContext } from './context.js';
 import { buildUpsertDocument, withIdFirst } from './upsert.js';
 
 function statements(ctx: CommandContext, field: string): Document[] {
@@ -87,7 +87,7 @@ export async function updateCommand(ctx: CommandContext): Promise<Document> {
       throw new MongoCommandError(ErrorCodes.FailedToParse, "BSON field 'update.updates.u' is missing but a required field");
     }
     validateUpdate(update, { multi, upsert: stmt.upsert === true });
-    const matcher = compileFilter(filter);
+    const matcher = compileFilter(filter, docArg(ctx.body, 'let'));
     const coll = catalog.get(ctx.db, name);
     const { hits } = readMatches(scope, coll, filter, matcher, stmt.hint as string | Document | undefined, multi ? Infinity : 1);
     if (hits.length === 0) {
@@ -128,7 +128,7 @@ export async function deleteCommand(ctx: CommandContext): Promise<Document> {
       throw new MongoCommandError(ErrorCodes.FailedToParse, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
     }
     const coll = ctx.server.catalog.get(ctx.db, name);
-    const { hits } = readMatches(scope, coll, filter, compileFilter(filter), stmt.hint as string | Document | undefined, limit === 1 ? 1 : Infinity);
+    const { hits } = readMatches(scope, coll, filter, compileFilter(filter, docArg(ctx.body, 'let')), stmt.hint as string | Document | undefined, limit === 1 ? 1 : Infinity);
     if (hits.length === 0) return;
     assertUnlocked(scope, coll!, hits.map((h) => h.rid));
     for (const hit of hits) {

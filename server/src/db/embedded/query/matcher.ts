@@ -39,7 +39,7 @@ export function assertSupportedFilter(filter: unknown): void {
  * Compiles a query filter. Common simple filters take a fast path (see fast-matcher.ts);
  * everything else, and any document the fast path cannot judge, goes through mingo.
  */
-export function compileFilter(filter: Document | undefined | null): Matcher {
+export function compileFilter(filter: Document | undefined | null, variables?: Document): Matcher {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   if (typeof filter !== 'object' || Array.isArray(filter)) {
     throw new MongoCommandError(ErrorCodes.TypeMismatch, "BSON field 'filter' is the wrong type, expected type 'object'");
@@ -47,7 +47,7 @@ export function compileFilter(filter: Document | undefined | null): Matcher {
   assertSupportedFilter(filter);
   const compile = (): Query => {
     try {
-      return new Query(normalizeFilter(filter) as Document, { context: QUERY_CONTEXT });
+      return new Query(normalizeFilter(filter) as Document, { context: QUERY_CONTEXT, ...(variables ? { variables } : {}) });
     } catch (err) {
       throw translateMingoError(err);
     }
