@@ -46,7 +46,7 @@ export async function findAndModifyCommand(ctx: CommandContext): Promise<Documen
       return { lastErrorObject: { n: 1 }, value: project(hit.doc) };
     }
     if (hit) {
-      const result = applyUpdate(hit.doc, update!, { filter, arrayFilters });
+      const result = applyUpdate(hit.doc, update!, { filter, arrayFilters, variables: docArg(body, 'let') });
       if (result.modified) replaceDoc(scope, coll!, hit.rid, result.doc);
       return {
         lastErrorObject: { n: 1, updatedExisting: true },

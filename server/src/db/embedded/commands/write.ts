@@ -101,7 +101,8 @@ export async function updateCommand(ctx: CommandContext): Promise<Document> {
     }
     assertUnlocked(scope, coll!, hits.map((h) => h.rid));
     // Compute every new document first so a bad update changes nothing.
-    const changes = hits.map((hit) => ({ hit, result: applyUpdate(hit.doc, update, { filter, arrayFilters }) }));
+    const variables = docArg(ctx.body, 'let');
+    const changes = hits.map((hit) => ({ hit, result: applyUpdate(hit.doc, update, { filter, arrayFilters, variables }) }));
     for (const { hit, result } of changes) {
       n++;
       if (!result.modified) continue;

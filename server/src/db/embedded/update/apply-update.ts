@@ -20,6 +20,8 @@ export interface ApplyUpdateOptions {
   isInsert?: boolean;
   /** clock for $currentDate */
   now?: Date;
+  /** the command's `let` variables, visible to pipeline-style updates as $$name */
+  variables?: Document;
 }
 
 /** The updated document, and whether it differs from the original (MongoDB's nModified). */
@@ -41,7 +43,7 @@ export function compileUpdate(update: Document | Document[]): CompiledUpdate {
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Update argument must be either an object or an array');
   }
   if (Array.isArray(update)) {
-    return (doc, options = {}) => finish(doc, applyPipelineUpdate(doc, update, options.now ?? new Date()));
+    return (doc, options = {}) => finish(doc, applyPipelineUpdate(doc, update, options.now ?? new Date(), options.variables));
   }
   if (isReplacementUpdate(update)) {
     return (doc) => finish(doc, replaceDocument(doc, update));

@@ -50,11 +50,11 @@ function withClock(value: unknown, now: Date): unknown {
  * Runs a pipeline-style update on one document with mingo. As in MongoDB the result replaces the
  * document, and an `_id` the pipeline dropped is put back; changing it is an error.
  */
-export function applyPipelineUpdate(doc: Document, pipeline: Document[], now: Date = new Date()): Document {
+export function applyPipelineUpdate(doc: Document, pipeline: Document[], now: Date = new Date(), variables?: Document): Document {
   validatePipelineUpdate(pipeline);
   let results: Document[];
   try {
-    results = new Aggregator(withClock(pipeline, now) as Document[]).run([cloneDocument(doc)]) as Document[];
+    results = new Aggregator(withClock(pipeline, now) as Document[], variables ? { variables } : {}).run([cloneDocument(doc)]) as Document[];
   } catch (err) {
     if (err instanceof MongoCommandError) throw err;
     throw new MongoCommandError(ErrorCodes.BadValue, (err as Error).message);
