@@ -2,6 +2,8 @@ import type { Document } from 'bson';
 import type { JournalOp } from './persistence/persistence.js';
 import type { Catalog } from './storage/catalog.js';
 import type { LockTable } from './txn/lock-table.js';
+import { readPath } from './update/document-path.js';
+import { ABSENT } from './update/operators/field-operator.js';
 
 function expiryOf(value: unknown): number | null {
   if (value instanceof Date) return value.getTime();
@@ -14,12 +16,8 @@ function expiryOf(value: unknown): number | null {
 }
 
 function fieldValue(doc: Document, path: string): unknown {
-  let cur: unknown = doc;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Document)[part];
-  }
-  return cur;
+  const v = readPath(doc, path.split('.'));
+  return v === ABSENT ? undefined : v;
 }
 
 /**

@@ -6,7 +6,7 @@ import { compileFastGroup } from '../aggregate/fast-group.js';
 import { AGGREGATION_CONTEXT, renameExtraExpressions } from '../aggregate/extra-expressions.js';
 import { compileFilter } from '../query/matcher.js';
 import { matchView } from '../query/numeric-view.js';
-import { cloneDocument } from '../storage/clone.js';
+import { cloneDocument } from '../update/clone-document.js';
 import { allDocs, deleteDoc, insertDoc, readMatches, replaceDoc, type WriteScope } from '../storage/doc-access.js';
 import { ridOf } from '../storage/collection.js';
 import { collectionArg, CommandWriteScope, docArg, numberArg, type CommandContext } from './context.js';

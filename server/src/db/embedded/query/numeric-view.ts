@@ -46,7 +46,8 @@ export function hasWrappedNumbers(v: unknown): boolean {
   return found;
 }
 
-function toView(v: unknown): unknown {
+/** A value with every numeric BSON wrapper turned into a JS number (what mingo can compare). */
+export function toView(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (numericTag(v)) return toJsNumber(v);
   if (Array.isArray(v)) return v.map(toView);

@@ -5,6 +5,8 @@ import { IndexStore, type IndexSpec } from './index-store.js';
 import { recordIdOf } from './key-encoding.js';
 import { planQuery, type Plan } from '../query/planner.js';
 import { VersionClock, type HistoryEntry } from './version-clock.js';
+import { readPath } from '../update/document-path.js';
+import { ABSENT } from '../update/operators/field-operator.js';
 
 /** The `_id_` index every collection has; it is the primary map, not an IndexStore. */
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' } as const;
@@ -176,10 +178,6 @@ function stripUndefined(spec: IndexSpec): Document {
 }
 
 function valueAt(doc: Document, path: string): unknown {
-  let cur: unknown = doc;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return null;
-    cur = (cur as Document)[part];
-  }
-  return cur ?? null;
+  const v = readPath(doc, path.split('.'));
+  return v === ABSENT || v === undefined ? null : v;
 }
