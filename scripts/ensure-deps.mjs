@@ -17,7 +17,9 @@ function stale() {
 }
 
 if (stale()) {
-  const cmd = existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  // Not `npm ci`: the registry mirror lacks other platforms' optional packages, so the lock file
+  // cannot list them and npm ci would refuse it; npm install keeps the locked versions.
+  const cmd = 'npm install --no-audit --no-fund';
   process.stdout.write(`[careloop] installing npm dependencies: ${cmd}\n`);
   try {
     execSync(cmd, { cwd: root, stdio: 'inherit' });
