@@ -25,4 +25,8 @@ export const CareLoopFhir = {
   priceItemSystem: 'https://careloop.example/fhir/CodeSystem/price-item',
   /** Patient.identifier system for the blind index (HMAC) of a resident ID number. */
   residentIdBlindIndexSystem: 'https://careloop.example/fhir/NamingSystem/resident-id-hmac',
+  /** Organization / Practitioner / HealthcareService .extension valueString: plain-language description or bio. */
+  descriptionExtension: 'https://careloop.example/fhir/StructureDefinition/description',
+  /** Encounter.extension valueReference: the department (HealthcareService) seen; R4 Encounter has no such element. */
+  departmentExtension: 'https://careloop.example/fhir/StructureDefinition/department',
 } as const;
