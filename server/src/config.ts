@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** A TCP port from an env string; 0 means "pick a free one". */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+/** A positive duration in milliseconds from an env string. */
+const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An optional string, trimmed; blank counts as unset. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/**
+ * Every environment variable CareLoop reads, in one zod schema. The README's configuration
+ * table is made from these comments; keep default and meaning up to date.
+ */
+export const ConfigSchema = z.object({
+  /** `PORT` (default `3000`): TCP port the BFF listens on; `0` picks a free one. */
+  PORT: port(3000),
+  /** `HOST` (default `127.0.0.1`): interface the BFF binds; `0.0.0.0` to expose it on the network. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** `CARELOOP_DATA_DIR` (default `.data`): where local state lives (the embedded database in `db/`). */
+  CARELOOP_DATA_DIR: z.string().min(1).default('.data'),
+  /** `MONGODB_URI` (default unset): a real MongoDB; unset starts the embedded MongoDB with data in `${CARELOOP_DATA_DIR}/db`. */
+  MONGODB_URI: optionalText.pipe(
+    z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'a connection string starting with mongodb:// or mongodb+srv://').optional(),
+  ),
+  /** `MONGODB_DB` (default `careloop`): database name. */
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only (≤ 63)').default('careloop'),
+  /** `HOSPITAL_FHIR_BASE_URL` (default unset): the hospital's FHIR R4 base URL; unset starts the embedded hospital simulator. */
+  HOSPITAL_FHIR_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://his.example/fhir' }).optional()),
+  /** `HOSPITAL_SIMULATOR_PORT` (default `0`): port of the embedded hospital simulator (when `HOSPITAL_FHIR_BASE_URL` is unset); `0` picks a free one. */
+  HOSPITAL_SIMULATOR_PORT: port(0),
+  /** `HOSPITAL_TIMEOUT_MS` (default `3000`): time-out of one call to the hospital. */
+  HOSPITAL_TIMEOUT_MS: millis(3000),
+  /** `HOSPITAL_RETRIES` (default `2`): retries of a failed idempotent hospital call (with back-off). */
+  HOSPITAL_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** `DIRECTORY_SYNC_INTERVAL_MS` (default `600000`, 10 min): how often the directory cache is refreshed from the hospital. */
+  DIRECTORY_SYNC_INTERVAL_MS: millis(600_000),
+  /** `DIRECTORY_STALE_AFTER_MS` (default `3600000`, 1 h): after this long without a successful sync the directory is served with `stale: true`. */
+  DIRECTORY_STALE_AFTER_MS: millis(3_600_000),
+  /** `LOG_LEVEL` (default `info`): pino level (`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `NODE_ENV` (default `development`): `production` hardens defaults (e.g. HSTS); `test` under vitest. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** `H5_DIR` (default `miniprogram/dist-h5`): the built H5 app, served at `/`. */
+  H5_DIR: z.string().min(1).default('miniprogram/dist-h5'),
+  /** `BODY_LIMIT` (default `100kb`): largest request body accepted; bigger ones get 413. */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+\s*(b|kb|mb)?$/i, 'a size like 100kb, 1mb or 2048')
+    .default('100kb'),
+});
+
+/** The parsed configuration, with derived paths. */
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** Absolute data directory. */
+  dataDir: string;
+  /** Absolute H5 directory. */
+  h5Dir: string;
+  /** BODY_LIMIT in bytes. */
+  bodyLimitBytes: number;
+};
+
+/** Why the boot stopped: the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    /** The variables at fault. */
+    readonly variables: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** `100kb` → 102400 (k = 1024, as koa's body parsers count). */
+function parseSize(size: string): number {
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+/**
+ * Parses the environment once at start-up. The only place that reads `process.env`; a bad value
+ * throws a `ConfigError` naming the variable, so the boot stops before anything starts.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
+  // Only our variables, so a stray unrelated env never shows up in messages.
+  // An empty value means "use the default", as in `PORT= npm start`.
+  const known: Record<string, string | undefined> = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = ConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const variables = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Values of URIs may hold passwords: never echo them.
+      const shown = /URI|URL/.test(name) ? '' : ` (got ${JSON.stringify(known[name])})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration — fix these environment variables:\n${lines.join('\n')}`, variables);
+  }
+  const config = parsed.data;
+  return {
+    ...config,
+    dataDir: path.resolve(cwd, config.CARELOOP_DATA_DIR),
+    h5Dir: path.resolve(cwd, config.H5_DIR),
+    bodyLimitBytes: parseSize(config.BODY_LIMIT),
+  };
+}
