@@ -19,7 +19,14 @@ import { addDays, addMinutes, formatShanghai, shanghaiDayStart } from './shangha
 import { SEED_ALLIANCE, SEED_DEPARTMENTS, SEED_INSTITUTIONS, type SeedInstitution } from './seed-organizations.js';
 import { SEED_PRACTITIONERS, TITLE_TEXT, consultationItemCode, roleIdFor } from './seed-practitioners.js';
 import { SEED_PRICE_ITEMS, SELF_PAY_FIRST_SHARE, priceAt } from './seed-prices.js';
-import { SEED_ENCOUNTERS, SEED_PATIENTS, SEED_REPORTS, type SeedObservation, type SeedTime } from './seed-patients.js';
+import {
+  SEED_ENCOUNTERS,
+  SEED_PATIENTS,
+  SEED_REPORTS,
+  type SeedImagingStudy,
+  type SeedObservation,
+  type SeedTime,
+} from './seed-patients.js';
 
 /**
  * Turns the seed data into the FHIR R4 resources the simulator serves. Pure: the same seeding
@@ -333,12 +340,29 @@ export function buildSeed(options: SeedOptions): SeededAlliance {
         numberOfSeries: r.imaging.numberOfSeries,
         numberOfInstances: r.imaging.numberOfInstances,
         description: r.imaging.description,
+        series: seriesOf(r.imaging, inst.id, inst.name),
       };
       resources.push(study);
     }
   }
 
   return { resources, bookable };
+}
+
+/**
+ * The series of a study, instances split evenly; each names the performing member, which is how
+ * an R4 ImagingStudy says where it was done (it has no organization element).
+ */
+function seriesOf(study: SeedImagingStudy, institutionId: string, institutionName: string): NonNullable<ImagingStudy['series']> {
+  const base = Math.floor(study.numberOfInstances / study.numberOfSeries);
+  const numeric = [...study.id].reduce((acc, ch) => (acc * 31 + ch.charCodeAt(0)) % 1_000_000_007, 7);
+  return Array.from({ length: study.numberOfSeries }, (_, i) => ({
+    uid: `2.25.${numeric}${String(i + 1).padStart(2, '0')}`,
+    number: i + 1,
+    modality: { system: HL7.dicom, code: study.modality },
+    numberOfInstances: i === 0 ? study.numberOfInstances - base * (study.numberOfSeries - 1) : base,
+    performer: [{ actor: { reference: `Organization/${institutionId}`, display: institutionName } }],
+  }));
 }
 
 function buildObservation(
