@@ -10,7 +10,6 @@ export const ErrorCodes = {
   Unauthorized: 13,
   ConflictingOperationInProgress: 117,
   BadValue: 2,
-  NoSuchKey: 4,
   FailedToParse: 9,
   TypeMismatch: 14,
   InvalidLength: 16,
@@ -34,36 +33,22 @@ export const ErrorCodes = {
   IndexKeySpecsConflict: 86,
   NamespaceNotFound: 26,
   WriteConflict: 112,
-  CommandNotSupported: 115,
   DocumentValidationFailure: 121,
   NotImplemented: 238,
   NoSuchTransaction: 251,
   TransactionCommitted: 256,
   OperationNotSupportedInTransaction: 263,
-  Location40352: 40352,
   DuplicateKey: 11000,
   InvalidBSON: 22,
-  Location10334: 10334,
   BSONObjectTooLarge: 10334,
-  UnknownError: 8,
-  ProtocolError: 17,
-  Location16755: 16755,
-  IndexNotFoundForHint: 2,
   InvalidPipelineOperator: 168,
-  Location40324: 40324,
-  Location15952: 15952,
-  NoSuchSession: 206,
-  MaxTimeMSExpired: 50,
-  InvalidUUID: 207,
 } as const;
 
 const codeNames = new Map<number, string>();
 for (const [name, code] of Object.entries(ErrorCodes)) {
-  // The first name listed for a code is MongoDB's codeName for it.
+  // Every code is listed once, under MongoDB's codeName for it.
   if (!codeNames.has(code)) codeNames.set(code, name);
 }
-codeNames.set(10334, 'BSONObjectTooLarge');
-codeNames.set(2, 'BadValue');
 
 /** MongoDB's codeName for a numeric code ("Location<code>" for codes without a name, as MongoDB does). */
 export function codeNameOf(code: number): string {
