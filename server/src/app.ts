@@ -1,0 +1,59 @@
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { DatabaseHealth } from './db/mongoose.js';
+import { directoryRoutes } from './features/directory/routes.js';
+import type { DirectoryService } from './features/directory/service.js';
+import { jsonBody } from './http/body-parser.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { healthRoutes } from './http/health.js';
+import { requestId } from './http/request-id.js';
+import { requestLogger } from './http/request-logger.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { AppState } from './http/state.js';
+import { staticFiles } from './http/static-files.js';
+import type { HospitalSystem } from './integrations/hospital/port.js';
+import type { Logger } from './logging/logger.js';
+
+/** Where the versioned API lives. */
+export const apiPrefix = '/api/v1';
+
+/** Everything the app needs, built by main (or a test) and passed in: no globals. */
+export interface AppDeps {
+  config: Pick<Config, 'BODY_LIMIT' | 'NODE_ENV' | 'HOSPITAL_TIMEOUT_MS' | 'h5Dir'>;
+  logger: Logger;
+  hospital: HospitalSystem;
+  directory: DirectoryService;
+  db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
+  clock: Clock;
+}
+
+/**
+ * Builds the Koa app: request id → request log → security headers → error rendering → JSON
+ * body → `/healthz` → `/api/v1/*` → the H5 app at `/`. Tests build their own with their own deps.
+ */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const { config, logger } = deps;
+  const app = new Koa<AppState>();
+
+  const api = new Router<AppState>({ prefix: apiPrefix });
+  const directory = directoryRoutes(deps.directory);
+  api.use(directory.routes(), directory.allowedMethods());
+
+  const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
+
+  app.use(requestId(logger));
+  app.use(requestLogger());
+  app.use(securityHeaders({ hsts: config.NODE_ENV === 'production' }));
+  app.use(errorMiddleware({ bodyLimit: config.BODY_LIMIT }));
+  app.use(jsonBody({ limit: config.BODY_LIMIT }));
+  app.use(health.routes());
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  app.use(staticFiles({ root: config.h5Dir, exclude: ['/api', '/healthz'] }));
+
+  // Errors after the response started (a broken file stream) never reach the error middleware.
+  app.on('error', (error: unknown) => logger.error({ err: error }, 'response error'));
+  return app;
+}
