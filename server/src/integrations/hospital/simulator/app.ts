@@ -117,7 +117,8 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
   app.use(
     bodyParser({
       enableTypes: ['json'],
-      extendTypes: { json: [FHIR_JSON] },
+      // Listed with application/json: the parser merges this array into its defaults by index.
+      extendTypes: { json: ['application/json', FHIR_JSON] },
       onError: (err) => {
         throw new FhirError(400, 'structure', `The body is not valid JSON: ${err.message}`, { cause: err });
       },

@@ -14,6 +14,8 @@ interface SearchParam {
   type: 'token' | 'reference' | 'date' | 'string';
   /** True when the resource matches any of the comma-separated values of one occurrence. */
   matches: (resource: Resource, values: string[]) => boolean;
+  /** Throws a FhirError for a malformed value, before any resource is looked at. */
+  validate?: (value: string) => void;
 }
 
 /** What a resource type supports. */
@@ -87,14 +89,20 @@ function dateParam(get: (r: Fields) => string | undefined): SearchParam {
       const at = Date.parse(raw);
       return values.some((v) => dateMatches(at, v));
     },
+    validate: (value) => void parseDateValue(value),
   };
 }
 
-function dateMatches(at: number, value: string): boolean {
+function parseDateValue(value: string): { prefix: string; range: { start: number; end: number } } {
   const m = /^(eq|ne|lt|le|gt|ge|sa|eb)?(.+)$/.exec(value);
   const range = m?.[2] ? parseFhirDateRange(m[2]) : null;
   if (!m || !range) throw new FhirError(400, 'value', `"${value}" is not a FHIR date search value (e.g. ge2026-11-25T08:00:00+08:00).`);
-  switch (m[1] ?? 'eq') {
+  return { prefix: m[1] ?? 'eq', range };
+}
+
+function dateMatches(at: number, value: string): boolean {
+  const { prefix, range } = parseDateValue(value);
+  switch (prefix) {
     case 'eq':
       return at >= range.start && at < range.end;
     case 'ne':
@@ -202,7 +210,9 @@ export function search(store: SimulatorStore, type: string, query: URLSearchPara
       throw new FhirError(400, 'not-supported', `Unknown search parameter ${name} for ${type} (supported: ${known}).`);
     }
     if (value === '') throw new FhirError(400, 'value', `Search parameter ${name} has no value.`);
-    filters.push({ param, values: value.split(',') });
+    const values = value.split(',');
+    if (param.validate) values.forEach(param.validate);
+    filters.push({ param, values });
   }
 
   const matches = store.list(type).filter((r) => filters.every(({ param, values }) => param.matches(r, values)));
