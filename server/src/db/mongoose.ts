@@ -52,7 +52,9 @@ export async function connectMongoose(options: ConnectOptions): Promise<Connecti
 export async function pingDatabase(connection: Connection, timeoutMs = 2_000): Promise<DatabaseHealth> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
-  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return { ok: false, latencyMs: 0 };
+  // Ask the server rather than trusting `readyState`: mongoose flips it to "disconnected" on a
+  // missed heartbeat even while the driver can still reach the server.
+  if (!connection.db) return { ok: false, latencyMs: 0 };
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -1,0 +1,179 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startDatabase } from './db/mongoose.js';
+import { createDirectoryModels } from './features/directory/model.js';
+import { createDirectoryService } from './features/directory/service.js';
+import { FhirHospitalSystem } from './integrations/hospital/fhir/fhir-hospital-system.js';
+import { startHospitalSimulator } from './integrations/hospital/simulator/index.js';
+import { startDirectorySyncJob } from './jobs/directory-sync.js';
+import { createLogger, type Logger } from './logging/logger.js';
+
+/** A running CareLoop: where it listens and how to stop it. */
+export interface RunningCareLoop {
+  /** `http://127.0.0.1:PORT` (the host as reachable from this machine). */
+  url: string;
+  /** Graceful stop: no new connections, in-flight requests finish (bounded), then timers, simulator, database. */
+  stop(): Promise<void>;
+}
+
+/** Options for embedding CareLoop (tests); main uses the defaults. */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** How long stop() lets in-flight requests finish before cutting them (default 10 s). */
+  drainTimeoutMs?: number;
+}
+
+/**
+ * Boots the whole BFF from a parsed config: database (embedded unless MONGODB_URI) → hospital
+ * (simulator unless HOSPITAL_FHIR_BASE_URL, always through the FHIR adapter) → app → listen,
+ * with the directory sync started but not awaited so a slow hospital never delays listening.
+ * Used by `main` and by the end-to-end tests.
+ */
+export async function startCareLoop(config: Config, options: StartOptions = {}): Promise<RunningCareLoop> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const db = await startDatabase(config, logger);
+    cleanups.push(() => db.stop());
+
+    let baseUrl = config.HOSPITAL_FHIR_BASE_URL;
+    if (baseUrl === undefined) {
+      const simulator = await startHospitalSimulator({
+        port: config.HOSPITAL_SIMULATOR_PORT,
+        now: () => clock.now(),
+        logger: logger.child({ component: 'hospital-simulator' }),
+      });
+      cleanups.push(() => simulator.stop());
+      baseUrl = simulator.baseUrl;
+      logger.info({ baseUrl }, 'hospital simulator started');
+    }
+    const hospital = new FhirHospitalSystem({
+      baseUrl,
+      timeoutMs: config.HOSPITAL_TIMEOUT_MS,
+      retries: config.HOSPITAL_RETRIES,
+      breaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
+      logger: logger.child({ component: 'fhir' }),
+    });
+
+    const models = await createDirectoryModels(db.connection);
+    const directory = createDirectoryService({
+      models,
+      hospital,
+      clock,
+      logger: logger.child({ component: 'directory' }),
+      staleAfterMs: config.DIRECTORY_STALE_AFTER_MS,
+      firstSyncBudgetMs: firstSyncBudgetMs(config),
+    });
+
+    const app = createApp({ config, logger, hospital, directory, db, clock });
+    const server = http.createServer(app.callback());
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    cleanups.push(() => closeServer(server, options.drainTimeoutMs ?? 10_000));
+
+    // The demo data live in the hospital simulator (seeded on start); the BFF's own store only
+    // caches them, so the first sync is the only "seeding" needed. Started after listening.
+    const job = startDirectorySyncJob({ directory, intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS, logger });
+    cleanups.push(() => job.stop());
+
+    const { port } = server.address() as AddressInfo;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const url = `http://${host}:${port}`;
+    logger.info({ url }, 'CareLoop is running');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      stop: () => {
+        stopping ??= cleanUp().then(() => logger.info('CareLoop stopped'));
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/**
+ * How long the first request on an empty cache waits for the sync: every attempt of the first
+ * hospital call timing out, plus a second for the back-offs and the rest of the sync.
+ */
+export function firstSyncBudgetMs(config: Pick<Config, 'HOSPITAL_TIMEOUT_MS' | 'HOSPITAL_RETRIES'>): number {
+  return config.HOSPITAL_TIMEOUT_MS * (config.HOSPITAL_RETRIES + 1) + 1_000;
+}
+
+/** Stops accepting, lets in-flight requests finish for up to `drainMs`, then cuts the rest. */
+async function closeServer(server: http.Server, drainMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+}
+
+/** The process entry: parse the env, boot, print the URL, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const running = await startCareLoop(config);
+  process.stdout.write(`CareLoop is running at ${running.url}\n`);
+  let signalledAt: number | undefined;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalledAt !== undefined) {
+      // Ctrl-C reaches us twice when a wrapper (scripts/start.mjs) forwards it too: only a
+      // repeat well after the first means "stop waiting".
+      if (Date.now() - signalledAt < 2_000) return;
+      process.stderr.write(`${signal} again: exiting now\n`);
+      process.exit(1);
+    }
+    signalledAt = Date.now();
+    process.stderr.write(`${signal}: stopping CareLoop…\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`CareLoop failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
