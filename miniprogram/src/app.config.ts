@@ -1,0 +1,32 @@
+/**
+ * App routes. The four tabs live in the main package; every feature is a subpackage so the
+ * main package stays under WeChat's 2 MB limit (our budget: 1.5 MB).
+ */
+export default defineAppConfig({
+  pages: ['pages/home/index', 'pages/appointments/index', 'pages/reports/index', 'pages/me/index'],
+  subPackages: [
+    {
+      root: 'packages/directory',
+      pages: ['pages/departments/index', 'pages/doctors/index', 'pages/doctor/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: 'CareLoop 医联体',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6fa',
+  },
+  tabBar: {
+    color: '#6b7280',
+    selectedColor: '#1668b8',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/appointments/index', text: '预约', iconPath: 'assets/tabbar/appointments.png', selectedIconPath: 'assets/tabbar/appointments-active.png' },
+      { pagePath: 'pages/reports/index', text: '报告', iconPath: 'assets/tabbar/reports.png', selectedIconPath: 'assets/tabbar/reports-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tabbar/me.png', selectedIconPath: 'assets/tabbar/me-active.png' },
+    ],
+  },
+});

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: 'CareLoop 医联体',
+  enablePullDownRefresh: true,
+});
