@@ -1,5 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
+import type { Appointment } from '@medplum/fhirtypes';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { capabilityStatement } from './capability.js';
@@ -71,7 +72,7 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
     heldRequests: faults.waitingCount(),
     counts: store.counts(),
     appointments: store.list('Appointment').map((r) => {
-      const a = r as import('@medplum/fhirtypes').Appointment;
+      const a = r as Appointment;
       return {
         id: a.id ?? '',
         status: a.status,

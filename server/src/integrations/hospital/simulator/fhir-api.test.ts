@@ -220,6 +220,18 @@ describe('the hospital simulator as a FHIR R4 server', () => {
     expect((await get('/Slot?_count=-1')).status).toBe(400);
   });
 
+  it('reads FHIR search escapes, reference-style publishers and an unencoded + in instants', async () => {
+    const hmac = blindIndex(DEFAULT_BLIND_INDEX_KEY, withCheckDigit('11010519850722442'));
+    const escaped = `${CareLoopFhir.residentIdBlindIndexSystem.replace(/[\\,$|]/g, (c) => `\\${c}`)}|${hmac}`;
+    const found = await get(`/Patient?identifier=${encodeURIComponent(escaped)}`);
+    expect(entries(found.body).map((p) => p.id)).toEqual(['pat-li-xiuying']);
+    const byRef = await get('/ChargeItemDefinition?publisher=Organization/org-chc-west');
+    const byId = await get('/ChargeItemDefinition?publisher=org-chc-west');
+    expect(byRef.body.total).toBe(byId.body.total);
+    const raw = await get('/Slot?schedule=sched-pract-core-cardio-3&start=ge2026-11-28T00:00:00+08:00&start=lt2026-11-29T00:00:00+08:00');
+    expect(raw.body.total).toBe(16);
+  });
+
   it('answers 404 with an OperationOutcome for a missing resource', async () => {
     const res = await get<OperationOutcome>('/Practitioner/pract-nobody');
     expect(res.status).toBe(404);

@@ -38,7 +38,7 @@ const CONTROL_PARAMS = new Set(['_count', '_include', '_format', '_offset']);
 type Fields = Record<string, unknown>;
 const f = (r: Resource): Fields => r as unknown as Fields;
 
-const byId: SearchParam = { type: 'token', matches: (r, values) => values.includes(r.id ?? '') };
+const byId: SearchParam = { type: 'token', matches: (r, values) => values.map(unescapeValue).includes(r.id ?? '') };
 
 /** A reference parameter over the references a resource carries; `Type/id` or bare `id`. */
 function referenceParam(targetType: string, get: (r: Fields) => Array<Reference | undefined>): SearchParam {
@@ -46,7 +46,7 @@ function referenceParam(targetType: string, get: (r: Fields) => Array<Reference 
     type: 'reference',
     matches: (r, values) => {
       const refs = new Set(get(f(r)).map((ref) => ref?.reference).filter((x): x is string => x !== undefined));
-      return values.some((v) => refs.has(normaliseReference(v, targetType)));
+      return values.some((v) => refs.has(normaliseReference(unescapeValue(v), targetType)));
     },
   };
 }
@@ -59,19 +59,44 @@ function normaliseReference(value: string, targetType: string): string {
 
 /** A token parameter over plain codes. */
 function codeParam(get: (r: Fields) => unknown): SearchParam {
-  return { type: 'token', matches: (r, values) => values.includes(String(get(f(r)))) };
+  return { type: 'token', matches: (r, values) => values.map(unescapeValue).includes(String(get(f(r)))) };
 }
 
-/** `identifier=system|value`, `|value`, `system|` or bare `value`. */
+/** Splits on a separator not escaped with a backslash (FHIR search escaping). */
+function splitUnescaped(value: string, separator: ',' | '|'): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charAt(i);
+    if (ch === '\\' && i + 1 < value.length) {
+      current += ch + value.charAt(i + 1);
+      i++;
+    } else if (ch === separator) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** Removes FHIR search escapes: `\,` `\|` `\$` `\\`. */
+function unescapeValue(value: string): string {
+  return value.replace(/\\([\\,$|])/g, '$1');
+}
+
+/** `identifier=system|value`, `|value`, `system|` or bare `value` (with FHIR `\|` escapes). */
 const identifierParam: SearchParam = {
   type: 'token',
   matches: (r, values) => {
     const identifiers = (f(r)['identifier'] as Identifier[] | undefined) ?? [];
     return values.some((v) => {
-      const bar = v.indexOf('|');
-      if (bar < 0) return identifiers.some((i) => i.value === v);
-      const system = v.slice(0, bar);
-      const value = v.slice(bar + 1);
+      const parts = splitUnescaped(v, '|');
+      if (parts.length === 1) return identifiers.some((i) => i.value === unescapeValue(v));
+      const system = unescapeValue(parts[0] ?? '');
+      const value = unescapeValue(parts.slice(1).join('|'));
       return identifiers.some(
         (i) => (value === '' || i.value === value) && (system === '' ? i.system === undefined : i.system === system),
       );
@@ -93,7 +118,9 @@ function dateParam(get: (r: Fields) => string | undefined): SearchParam {
   };
 }
 
-function parseDateValue(value: string): { prefix: string; range: { start: number; end: number } } {
+function parseDateValue(raw: string): { prefix: string; range: { start: number; end: number } } {
+  // An unencoded `+08:00` arrives as ` 08:00` (form decoding); read it the way the client meant it.
+  const value = raw.replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:\d{2})$/, '$1+$2');
   const m = /^(eq|ne|lt|le|gt|ge|sa|eb)?(.+)$/.exec(value);
   const range = m?.[2] ? parseFhirDateRange(m[2]) : null;
   if (!m || !range) throw new FhirError(400, 'value', `"${value}" is not a FHIR date search value (e.g. ge2026-11-25T08:00:00+08:00).`);
@@ -157,7 +184,15 @@ export const SUPPORTED: Readonly<Record<string, TypeSupport>> = {
   },
   ChargeItemDefinition: {
     // publisher is a string in R4; the simulator puts the publishing member's Organization id there.
-    params: { _id: byId, publisher: { type: 'string', matches: (r, values) => values.includes(String(f(r)['publisher'])) } },
+    // `Organization/org-core` is accepted as well as `org-core`.
+    params: {
+      _id: byId,
+      publisher: {
+        type: 'string',
+        matches: (r, values) =>
+          values.map((v) => unescapeValue(v).replace(/^Organization\//, '')).includes(String(f(r)['publisher'])),
+      },
+    },
   },
   Patient: { params: { _id: byId, identifier: identifierParam } },
   Encounter: { params: { _id: byId, patient: referenceParam('Patient', patientOf) } },
@@ -210,7 +245,7 @@ export function search(store: SimulatorStore, type: string, query: URLSearchPara
       throw new FhirError(400, 'not-supported', `Unknown search parameter ${name} for ${type} (supported: ${known}).`);
     }
     if (value === '') throw new FhirError(400, 'value', `Search parameter ${name} has no value.`);
-    const values = value.split(',');
+    const values = splitUnescaped(value, ',');
     if (param.validate) values.forEach(param.validate);
     filters.push({ param, values });
   }
