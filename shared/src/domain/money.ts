@@ -7,8 +7,3 @@ export function formatFen(fen: number): string {
   const abs = Math.abs(fen);
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
-
-/** Converts a decimal yuan amount (as FHIR Money carries it) to integer fen, rounding half up. */
-export function yuanToFen(yuan: number): number {
-  return Math.round(yuan * 100);
-}
