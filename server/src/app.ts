@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   const api = new Router<AppState>({ prefix: apiPrefix });
   const directory = directoryRoutes(deps.directory);
-  api.use(directory.routes(), directory.allowedMethods());
+  api.use(directory.routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
 
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(jsonBody({ limit: config.BODY_LIMIT }));
   app.use(health.routes());
   app.use(api.routes());
-  app.use(api.allowedMethods());
+  app.use(api.allowedMethods({ throw: true }));
   app.use(staticFiles({ root: config.h5Dir, exclude: ['/api', '/healthz'] }));
 
   // Errors after the response started (a broken file stream) never reach the error middleware.

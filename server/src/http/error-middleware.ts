@@ -39,7 +39,7 @@ export function toAppError(error: unknown, options: ErrorMiddlewareOptions): App
   if (status === undefined || status < 400 || status > 599) return undefined;
   if (status === 413 || httpError.type === 'entity.too.large') return new PayloadTooLargeError(options.bodyLimit, { cause: error });
   if (httpError.type === 'entity.parse.failed' || (status === 400 && error instanceof SyntaxError)) return new MalformedBodyError({ cause: error });
-  if (status >= 500) return undefined;
+  if (status >= 500 && status !== 501) return undefined;
   const [code, message] = codesByStatus[status] ?? ['bad_request', '请求有误，请检查后重试'];
   return new AppError(code, status, message, { cause: error });
 }

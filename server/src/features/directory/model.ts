@@ -55,7 +55,7 @@ export interface DirectorySyncStateRecord {
   _id: string;
   /** Last sync that finished and wrote the cache. */
   lastSuccessAt: Date | null;
-  /** Last sync that failed; newer than lastSuccessAt means the cache may be out of date. */
+  /** Failure of the latest sync attempt (cleared by a success): the cache may be out of date. */
   lastFailureAt: Date | null;
   /** The failure's code (e.g. `hospital_unavailable`), for logs and /healthz. */
   lastErrorCode: string | null;

@@ -112,7 +112,7 @@ export async function syncDirectory(deps: { hospital: HospitalSystem; models: Di
   const counts: SyncCounts = { institutions: snapshot.institutions.length, departments: departments.length, doctors: doctors.length };
   await models.SyncState.updateOne(
     { _id: directorySyncStateId },
-    { $set: { lastSuccessAt: deps.now(), lastErrorCode: null, counts } },
+    { $set: { lastSuccessAt: deps.now(), lastFailureAt: null, lastErrorCode: null, counts } },
     { upsert: true },
   );
   return counts;

@@ -1,0 +1,136 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Connection } from 'mongoose';
+import { createApp } from '../../server/src/app.js';
+import type { Clock } from '../../server/src/clock.js';
+import { loadConfig, type Config } from '../../server/src/config.js';
+import { connectMongoose, pingDatabase, type DatabaseHealth } from '../../server/src/db/mongoose.js';
+import { createDirectoryModels } from '../../server/src/features/directory/model.js';
+import { createDirectoryService, type DirectoryService } from '../../server/src/features/directory/service.js';
+import { FhirHospitalSystem } from '../../server/src/integrations/hospital/fhir/fhir-hospital-system.js';
+import type { HospitalSystem } from '../../server/src/integrations/hospital/port.js';
+import { createLogger } from '../../server/src/logging/logger.js';
+import { firstSyncBudgetMs } from '../../server/src/main.js';
+import { uniqueDbName } from './mongo.js';
+
+/** A clock the test moves by hand. */
+export interface TestClock extends Clock {
+  set(at: Date | string): void;
+  advance(ms: number): void;
+}
+
+/** A clock starting at `at`. */
+export function testClock(at: Date | string): TestClock {
+  let current = new Date(at).getTime();
+  return {
+    now: () => new Date(current),
+    set: (next) => {
+      current = new Date(next).getTime();
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+/** Options of a test app. */
+export interface TestAppOptions {
+  /** The test MongoDB (`useTestMongo().uri`); each app gets a database of its own. */
+  mongoUri: string;
+  /** The hospital's FHIR base (usually a simulator's `baseUrl`), reached through the real adapter… */
+  hospitalBaseUrl?: string;
+  /** …or a HospitalSystem of the test's own. */
+  hospital?: HospitalSystem;
+  clock: Clock;
+  /** Environment overrides, parsed by the real config schema. */
+  env?: Record<string, string>;
+  /** Replaces the database probe of /healthz (to show "database down"). */
+  ping?: () => Promise<DatabaseHealth>;
+}
+
+/** A running test app. */
+export interface TestApp {
+  url: string;
+  config: Config;
+  directory: DirectoryService;
+  connection: Connection;
+  /** Log lines the app wrote (JSON-parsed). */
+  logs: Record<string, unknown>[];
+  /** `fetch` relative to the app. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Stops the server, drops the test database, closes the connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real app (createApp with the real config schema, mongoose models, directory service
+ * and — unless the test passes its own — the real FHIR adapter) on its own database, listening
+ * on an ephemeral port. The hospital is whatever the test points it at (normally the simulator).
+ */
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const config = loadConfig({ LOG_LEVEL: 'debug', NODE_ENV: 'test', HOSPITAL_TIMEOUT_MS: '500', HOSPITAL_RETRIES: '1', ...options.env });
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    destination: new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        callback();
+      },
+    }),
+  });
+  const hospital =
+    options.hospital ??
+    new FhirHospitalSystem({
+      baseUrl: options.hospitalBaseUrl ?? 'http://127.0.0.1:9/fhir',
+      timeoutMs: config.HOSPITAL_TIMEOUT_MS,
+      retries: config.HOSPITAL_RETRIES,
+      // Tests prove fallbacks, not the breaker: keep it closed for the few calls a test makes.
+      breaker: { failureThreshold: 1_000 },
+    });
+  const connection = await connectMongoose({ uri: options.mongoUri, dbName: uniqueDbName('api') });
+  const models = await createDirectoryModels(connection);
+  const directory = createDirectoryService({
+    models,
+    hospital,
+    clock: options.clock,
+    logger,
+    staleAfterMs: config.DIRECTORY_STALE_AFTER_MS,
+    firstSyncBudgetMs: firstSyncBudgetMs(config),
+  });
+  const app = createApp({
+    config,
+    logger,
+    hospital,
+    directory,
+    db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
+    clock: options.clock,
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    config,
+    directory,
+    connection,
+    logs,
+    fetch: (path, init) => fetch(`${url}${path}`, init),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await directory.idle();
+      await connection.dropDatabase().catch(() => {});
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * A response body as JSON, untyped on purpose: tests assert the exact shape at run time.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted with toEqual, not trusted
+export async function readJson(response: Response): Promise<any> {
+  return response.json();
+}
