@@ -126,11 +126,16 @@ export function firstSyncBudgetMs(config: Pick<Config, 'HOSPITAL_TIMEOUT_MS' | '
 /** Stops accepting, lets in-flight requests finish for up to `drainMs`, then cuts the rest. */
 async function closeServer(server: http.Server, drainMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets become idle as their last response ends: close them as they do.
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), drainMs);
-  timer.unref();
-  await closed;
-  clearTimeout(timer);
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweeper);
+    clearTimeout(deadline);
+  }
 }
 
 /** The process entry: parse the env, boot, print the URL, stop cleanly on SIGINT/SIGTERM. */
