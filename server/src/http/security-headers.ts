@@ -1,22 +1,28 @@
 import type { AppMiddleware } from './state.js';
 
 /**
- * The Content-Security-Policy of the H5 app: its own scripts only; inline styles allowed
- * because Taro's H5 runtime and NutUI set style attributes; images may come from https
- * (doctor photos on a CDN) and data/blob URLs (canvas charts); API calls to this origin.
+ * The Content-Security-Policy of the H5 app: its own scripts only (plus, on the HTML page, the
+ * exact inline scripts the build put there, by hash — Taro's root font-size snippet); inline
+ * styles allowed because Taro's H5 runtime and NutUI set style attributes; images may come from
+ * https (doctor photos on a CDN) and data/blob URLs (canvas charts); API calls to this origin.
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function buildContentSecurityPolicy(inlineScriptHashes: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...inlineScriptHashes.map((hash) => `'${hash}'`)].join(' '),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy every response carries (the H5 page adds its inline-script hashes). */
+export const contentSecurityPolicy = buildContentSecurityPolicy();
 
 /** Options of the security headers. */
 export interface SecurityHeadersOptions {

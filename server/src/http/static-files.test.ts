@@ -1,12 +1,14 @@
 import Koa from 'koa';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from './state.js';
-import { resolveSafePath, staticFiles } from './static-files.js';
+import { inlineScriptHashes, resolveSafePath, staticFiles } from './static-files.js';
 import { listen, type ListeningApp } from './test-server.js';
 
+const inlineScript = 'document.documentElement.style.fontSize="20px"';
 let root: string;
 let outside: string;
 let app: ListeningApp;
@@ -16,7 +18,7 @@ beforeAll(async () => {
   root = path.join(base, 'dist-h5');
   outside = path.join(base, 'secret.txt');
   await mkdir(path.join(root, 'js'), { recursive: true });
-  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>CareLoop</title>');
+  await writeFile(path.join(root, 'index.html'), `<!doctype html><title>CareLoop</title><script>${inlineScript}</script><script src="/js/app.3f9a1c2b.js"></script>`);
   await writeFile(path.join(root, 'js', 'app.3f9a1c2b.js'), 'console.log(1)');
   await writeFile(path.join(root, 'logo.png'), 'png');
   await writeFile(path.join(root, '.env'), 'SECRET=1');
@@ -38,6 +40,14 @@ describe('staticFiles', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(await response.text()).toContain('<title>CareLoop</title>');
+  });
+
+  it('allows exactly the page’s inline scripts by hash in its CSP', async () => {
+    const hash = createHash('sha256').update(inlineScript).digest('base64');
+    const csp = (await fetch(`${app.url}/`)).headers.get('content-security-policy');
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}'; `);
+    expect(csp?.split('; ').find((directive) => directive.startsWith('script-src'))).not.toContain('unsafe-inline');
+    expect(inlineScriptHashes('<script src="/a.js"></script><script>\n</script>')).toEqual([]);
   });
 
   it('caches hashed assets for a year and plain ones not', async () => {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { buildContentSecurityPolicy } from './security-headers.js';
 import type { AppMiddleware } from './state.js';
 
 /** Content types of what a Taro H5 build contains. */
@@ -54,6 +56,16 @@ export function resolveSafePath(root: string, urlPath: string): string | undefin
   return file === root || file.startsWith(rootWithSep) ? file : undefined;
 }
 
+/** CSP source hashes (`sha256-…`) of the inline `<script>` elements of an HTML page. */
+export function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    const body = match[1] ?? '';
+    if (body.trim() !== '') hashes.push(`sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}`);
+  }
+  return hashes;
+}
+
 async function fileStat(file: string) {
   try {
     const info = await stat(file);
@@ -95,6 +107,13 @@ export function staticFiles(options: StaticFilesOptions): AppMiddleware {
       return;
     }
     ctx.status = 200;
+    if (path.extname(name).toLowerCase() === '.html') {
+      // The page's own inline scripts (Taro's rem snippet) are allowed by hash, nothing else.
+      const html = await readFile(target, 'utf8');
+      ctx.set('Content-Security-Policy', buildContentSecurityPolicy(inlineScriptHashes(html)));
+      if (ctx.method === 'GET') ctx.body = html;
+      return;
+    }
     // koa answers HEAD with the headers alone; opening the file would only leak a descriptor.
     if (ctx.method === 'GET') ctx.body = createReadStream(target);
   };
