@@ -134,3 +134,27 @@ describe('connecting', () => {
     }
   });
 });
+
+describe('server monitoring', () => {
+  it('streams awaitable hello replies: heartbeats keep succeeding and the server never drops to Unknown', async () => {
+    const monitored = new MongoClient(mongo.uri, { heartbeatFrequencyMS: 500, serverMonitoringMode: 'stream' });
+    const failures: string[] = [];
+    let awaited = 0;
+    monitored.on('serverHeartbeatFailed', (e) => failures.push(e.failure.message));
+    monitored.on('serverHeartbeatSucceeded', (e) => {
+      if (e.awaited) awaited++;
+    });
+    monitored.on('serverDescriptionChanged', (e) => {
+      if (e.newDescription.type === 'Unknown') failures.push('server became Unknown');
+    });
+    try {
+      await monitored.connect();
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      expect(failures).toEqual([]);
+      expect(awaited).toBeGreaterThanOrEqual(3);
+      expect(await monitored.db(db.databaseName).command({ ping: 1 })).toMatchObject({ ok: 1 });
+    } finally {
+      await monitored.close();
+    }
+  });
+});

@@ -116,23 +116,51 @@ export class WireConnection {
       reply = { ok: 0, errmsg: `internal error: ${(err as Error).message}`, code: 1, codeName: 'InternalError' };
     }
     if (command.flags & MsgFlags.moreToCome) return; // fire-and-forget (w: 0): no reply expected
-    const encode = command.legacy ? encodeLegacyReply : encodeMsgReply;
+    if (isStreamingHello(command) && reply.ok === 1) {
+      // The driver's streaming monitor: keep answering on this connection until it closes.
+      void this.stream(command, this.encodeReply(command, header.requestId, reply, MsgFlags.moreToCome));
+      return;
+    }
+    this.encodeReply(command, header.requestId, reply, 0);
+  }
+
+  /** Encodes and writes a reply; returns its request id (the next streamed reply answers it). */
+  private encodeReply(command: IncomingCommand, responseTo: number, reply: Document, flags: number): number {
+    const encode = (doc: Document): Buffer => (command.legacy ? encodeLegacyReply(responseTo, doc) : encodeMsgReply(responseTo, doc, flags));
     let out: Buffer;
     try {
-      out = encode(header.requestId, reply);
+      out = encode(reply);
     } catch (err) {
       // A reply that cannot be encoded (too large) is reported, not dropped.
-      out = encode(header.requestId, {
-        ok: 0,
-        errmsg: `reply could not be encoded: ${(err as Error).message}`,
-        code: 10334,
-        codeName: 'BSONObjectTooLarge',
-      });
+      out = encode({ ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
     }
     this.write(out);
+    return out.readInt32LE(4);
+  }
+
+  /**
+   * Exhaust streaming of an awaitable hello (OP_MSG exhaustAllowed + moreToCome): every
+   * maxAwaitTimeMS another reply, each answering the previous one, as MongoDB does.
+   */
+  private async stream(command: IncomingCommand, firstReplyId: number): Promise<void> {
+    let previous = firstReplyId;
+    while (!this.closed) {
+      const reply = await this.run(command, this);
+      if (this.closed) return;
+      previous = this.encodeReply(command, previous, reply, reply.ok === 1 ? MsgFlags.moreToCome : 0);
+      if (reply.ok !== 1) return;
+    }
   }
 
   private write(buf: Buffer): void {
     if (!this.closed) this.socket.write(buf);
   }
+}
+
+/** An awaitable hello the client allows to be streamed (the driver's server monitor). */
+function isStreamingHello(command: IncomingCommand): boolean {
+  if (command.legacy || !(command.flags & MsgFlags.exhaustAllowed)) return false;
+  const body = command.body;
+  const name = Object.keys(body)[0];
+  return (name === 'hello' || name === 'isMaster' || name === 'ismaster') && body.topologyVersion !== undefined && typeof body.maxAwaitTimeMS === 'number';
 }
