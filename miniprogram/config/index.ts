@@ -18,15 +18,32 @@ const configure: UserConfigFn<'webpack5'> = async (merge, { mode }) => {
   // absolute base URL (a request domain configured in the WeChat admin console in production).
   const apiBaseUrl = process.env.CARELOOP_API_BASE_URL ?? (isH5 ? '' : 'http://127.0.0.1:3000');
 
-  // npm workspaces hoist most packages to the repo root but keep some (@tarojs/taro,
-  // @tarojs/plugin-framework-react) in miniprogram/node_modules, because the root's vite and
-  // rollup clash with their optional peer ranges. Hoisted Taro packages import those, so let
-  // webpack look in both folders whatever npm decides.
-  const webpackChain = (chain: WebpackChain): void => {
+  // npm workspaces hoist most packages to the repo root but keep @tarojs/taro (and what needs
+  // it, like @tarojs/router) in miniprogram/node_modules or nested under the hoisted package
+  // that depends on it, because the root's vite and rollup clash with @tarojs/taro's optional
+  // peer ranges. Two copies of the router or of the Taro API mean two states (H5 navigation
+  // failed with `history` undefined), so: webpack looks in both folders, and the singletons
+  // are pinned to the copy next to this package. User webpackChain runs after Taro's plugins,
+  // so these aliases win over the ones the platform plugins set.
+  const appDir = path.resolve(__dirname, '..');
+  const fromApp = (request: string): string => require.resolve(request, { paths: [appDir] });
+  const resolveBothFolders = (chain: WebpackChain): void => {
     chain.resolve.modules
       .add('node_modules')
-      .add(path.resolve(__dirname, '..', 'node_modules'))
-      .add(path.resolve(__dirname, '..', '..', 'node_modules'));
+      .add(path.join(appDir, 'node_modules'))
+      .add(path.resolve(appDir, '..', 'node_modules'));
+  };
+  const miniWebpackChain = (chain: WebpackChain): void => {
+    resolveBothFolders(chain);
+    chain.resolve.alias.set('@tarojs/taro$', fromApp('@tarojs/taro'));
+  };
+  // Taro splits only the initial chunk on H5, so every lazily loaded page carried its own copy
+  // of zod, the shared contracts and NutUI. Splitting async chunks too shares them.
+  const h5WebpackChain = (chain: WebpackChain): void => {
+    resolveBothFolders(chain);
+    chain.resolve.alias.set('@tarojs/router$', fromApp('@tarojs/router'));
+    const splitChunks = chain.optimization.get('splitChunks') as Record<string, unknown> | false | undefined;
+    if (splitChunks) chain.optimization.splitChunks({ ...splitChunks, chunks: 'all' });
   };
 
   const baseConfig: IProjectConfig<'webpack5'> = {
@@ -68,10 +85,10 @@ const configure: UserConfigFn<'webpack5'> = async (merge, { mode }) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       miniCssExtractPluginOption: { ignoreOrder: true },
-      webpackChain,
+      webpackChain: miniWebpackChain,
     },
     h5: {
-      webpackChain,
+      webpackChain: h5WebpackChain,
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'browser' },

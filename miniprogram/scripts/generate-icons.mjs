@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Draws the four tab-bar icons (normal + selected) as small PNGs with no dependencies, so the
-// mini-program has the iconPath files WeChat requires without downloading artwork. The output
-// is committed; run again only to change the drawings: node miniprogram/scripts/generate-tab-icons.mjs
+// Draws the four tab-bar icons (normal + selected) and the empty/error/offline illustrations as
+// small PNGs with no dependencies: WeChat requires local iconPath files, and NutUI's Empty would
+// otherwise fetch its pictures from a third-party CDN. The output is committed; run again only
+// to change the drawings: node miniprogram/scripts/generate-icons.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
-const SIZE = 81; // WeChat recommends 81×81 px tab icons
 const SAMPLES = 4; // 4×4 supersampling for smooth edges
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'assets', 'tabbar');
+const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'assets');
 
 // Shapes work in a unit square (0..1); each returns true where the pixel is ink.
 const rect = (x0, y0, x1, y1) => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
@@ -65,6 +65,30 @@ const icons = {
 
 const colours = { normal: [0x8a, 0x90, 0x99], active: [0x16, 0x68, 0xb8] };
 
+// State illustrations (NutUI Empty `image`), drawn in a soft grey-blue.
+const states = {
+  // An open tray: nothing here.
+  empty: union(
+    frame(0.2, 0.42, 0.8, 0.78, 0.05),
+    rect(0.2, 0.42, 0.38, 0.56),
+    rect(0.62, 0.42, 0.8, 0.56),
+    rect(0.47, 0.18, 0.53, 0.34),
+    (x, y) => Math.abs(x - 0.3 - (y - 0.2) * 0.6) < 0.03 && y > 0.22 && y < 0.34,
+    (x, y) => Math.abs(x - 0.7 + (y - 0.2) * 0.6) < 0.03 && y > 0.22 && y < 0.34,
+  ),
+  // A ring with an exclamation mark: something went wrong.
+  error: union(ring(0.5, 0.5, 0.34, 0.06), rect(0.465, 0.3, 0.535, 0.56), circle(0.5, 0.66, 0.045)),
+  // Signal arcs crossed out: no network.
+  network: union(
+    (x, y) => {
+      const d = Math.hypot(x - 0.5, y - 0.72);
+      return y < 0.7 && ((d <= 0.44 && d >= 0.38) || (d <= 0.3 && d >= 0.24)) && Math.abs(x - 0.5) < (0.72 - y) * 1.1;
+    },
+    circle(0.5, 0.72, 0.07),
+    (x, y) => Math.abs(x - y) < 0.035 && x > 0.2 && x < 0.82,
+  ),
+};
+
 function crcTable() {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -89,16 +113,16 @@ function chunk(type, data) {
   return Buffer.concat([len, body, crc]);
 }
 
-function png(shape, [r, g, b]) {
-  const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1));
-  for (let py = 0; py < SIZE; py++) {
-    const row = py * (SIZE * 4 + 1);
+function png(shape, [r, g, b], size) {
+  const raw = Buffer.alloc(size * (size * 4 + 1));
+  for (let py = 0; py < size; py++) {
+    const row = py * (size * 4 + 1);
     raw[row] = 0; // filter: none
-    for (let px = 0; px < SIZE; px++) {
+    for (let px = 0; px < size; px++) {
       let hits = 0;
       for (let sy = 0; sy < SAMPLES; sy++) {
         for (let sx = 0; sx < SAMPLES; sx++) {
-          if (shape((px + (sx + 0.5) / SAMPLES) / SIZE, (py + (sy + 0.5) / SAMPLES) / SIZE)) hits++;
+          if (shape((px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size)) hits++;
         }
       }
       const o = row + 1 + px * 4;
@@ -109,8 +133,8 @@ function png(shape, [r, g, b]) {
     }
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(SIZE, 0);
-  ihdr.writeUInt32BE(SIZE, 4);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
   return Buffer.concat([
@@ -121,12 +145,19 @@ function png(shape, [r, g, b]) {
   ]);
 }
 
-mkdirSync(outDir, { recursive: true });
+function write(dir, name, data) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, data);
+  process.stdout.write(`${file} ${data.length} B\n`);
+}
+
 for (const [name, shape] of Object.entries(icons)) {
   for (const [variant, colour] of Object.entries(colours)) {
-    const file = join(outDir, variant === 'active' ? `${name}-active.png` : `${name}.png`);
-    const data = png(shape, colour);
-    writeFileSync(file, data);
-    process.stdout.write(`${file} ${data.length} B\n`);
+    // WeChat recommends 81×81 px tab icons.
+    write(join(assetsDir, 'tabbar'), variant === 'active' ? `${name}-active.png` : `${name}.png`, png(shape, colour, 81));
   }
+}
+for (const [name, shape] of Object.entries(states)) {
+  write(join(assetsDir, 'states'), `${name}.png`, png(shape, [0xa8, 0xb8, 0xcc], 160));
 }

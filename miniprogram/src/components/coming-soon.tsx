@@ -1,5 +1,6 @@
 import { View } from '@tarojs/components';
 import { Empty } from '@nutui/nutui-react-taro';
+import { STATE_IMAGES } from './state-images';
 import './coming-soon.scss';
 
 /** Props of ComingSoon. */
@@ -13,7 +14,7 @@ export interface ComingSoonProps {
 export function ComingSoon({ feature, description }: ComingSoonProps) {
   return (
     <View className="cl-coming-soon" data-testid="coming-soon">
-      <Empty status="empty" title={`${feature} · 即将上线`} description={description} />
+      <Empty status="empty" image={STATE_IMAGES.empty} imageSize={120} title={`${feature} · 即将上线`} description={description} />
     </View>
   );
 }

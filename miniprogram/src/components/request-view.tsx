@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { Button, Empty, Skeleton } from '@nutui/nutui-react-taro';
 import type { ReactNode } from 'react';
 import type { RequestResult } from '../hooks/use-request';
+import { STATE_IMAGES } from './state-images';
 import './request-view.scss';
 
 /** Props of RequestView. */
@@ -32,9 +33,16 @@ export function RequestView<T>({ request, isEmpty, emptyTitle, emptyDescription,
   }
   if (request.status === 'error') {
     const { error } = request;
+    const offline = error.kind === 'network' || error.kind === 'timeout';
     return (
       <View className="cl-state" data-testid="error-state" role="alert">
-        <Empty status={error.kind === 'network' || error.kind === 'timeout' ? 'network' : 'error'} title="加载失败" description={error.message} />
+        <Empty
+          status={offline ? 'network' : 'error'}
+          image={offline ? STATE_IMAGES.network : STATE_IMAGES.error}
+          imageSize={120}
+          title="加载失败"
+          description={error.message}
+        />
         <View className="cl-state__actions">
           <Button type="primary" size="large" onClick={request.reload} data-testid="retry-button">
             重试
@@ -46,7 +54,7 @@ export function RequestView<T>({ request, isEmpty, emptyTitle, emptyDescription,
   if (isEmpty(request.data)) {
     return (
       <View className="cl-state" data-testid="empty-state">
-        <Empty status="empty" title={emptyTitle} description={emptyDescription ?? ''} />
+        <Empty status="empty" image={STATE_IMAGES.empty} imageSize={120} title={emptyTitle} description={emptyDescription ?? ''} />
       </View>
     );
   }

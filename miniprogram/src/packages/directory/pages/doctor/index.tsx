@@ -1,7 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
-import { Tag } from '@nutui/nutui-react-taro';
 import { formatFen, type ScheduleDay } from '@careloop/shared';
 import { PageRoot } from '../../../../components/page-root';
 import { RequestView } from '../../../../components/request-view';
@@ -46,9 +45,9 @@ export default function DoctorPage() {
               {doctor.specialties.length > 0 ? (
                 <View className="cl-doctor__tags" data-testid="doctor-specialties">
                   {doctor.specialties.map((s) => (
-                    <Tag key={s} type="primary" plain className="cl-doctor__tag">
+                    <Text key={s} className="cl-doctor__chip">
                       {s}
-                    </Tag>
+                    </Text>
                   ))}
                 </View>
               ) : null}

@@ -37,12 +37,12 @@ export default function DoctorsPage() {
               <NavCard
                 key={doctor.id}
                 testId="doctor-item"
-                titleTestId="doctor-name"
+                titleTestId="doctor-item-name"
                 id={doctor.id}
                 title={doctor.name}
                 subtitle={doctor.titleText}
                 lines={doctor.specialties.length > 0 ? [`擅长：${doctor.specialties.join('、')}`] : []}
-                extra={<Text data-testid="doctor-fee">挂号费 {formatFen(doctor.consultationFee)}</Text>}
+                extra={<Text data-testid="doctor-item-fee">挂号费 {formatFen(doctor.consultationFee)}</Text>}
                 onClick={() => open(doctor)}
               />
             ))}
