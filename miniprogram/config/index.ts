@@ -14,6 +14,8 @@ import prodConfig from './prod';
  */
 const configure: UserConfigFn<'webpack5'> = async (merge, { mode }) => {
   const isH5 = process.env.TARO_ENV === 'h5';
+  // `dev:h5` cleans its output folder too: keep it away from the production build the BFF serves.
+  const h5OutputRoot = process.argv.includes('--watch') ? 'dist-h5-dev' : 'dist-h5';
   // H5 is served by the BFF itself, so requests stay same-origin; the mini-program needs an
   // absolute base URL (a request domain configured in the WeChat admin console in production).
   const apiBaseUrl = process.env.CARELOOP_API_BASE_URL ?? (isH5 ? '' : 'http://127.0.0.1:3000');
@@ -58,7 +60,7 @@ const configure: UserConfigFn<'webpack5'> = async (merge, { mode }) => {
       828: 1.81 / 2,
     },
     sourceRoot: 'src',
-    outputRoot: isH5 ? 'dist-h5' : 'dist',
+    outputRoot: isH5 ? h5OutputRoot : 'dist',
     plugins: ['@tarojs/plugin-html'],
     defineConstants: {
       CARELOOP_API_BASE_URL: JSON.stringify(apiBaseUrl),
