@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds what is out of date: shared + server with `tsc -b` (incremental), and the H5 app with
-// Taro when its sources changed since the last build. Used by `npm start` and `npm test`.
+// Builds what is out of date: shared + server with `tsc -b` (incremental), and the mini-program
+// (H5 and weapp) with Taro when its sources changed since the last build. Used by `npm start`
+// and `npm test`.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,15 +27,18 @@ say('building shared and server (tsc -b, incremental)');
 run('npx tsc -b server');
 
 const mini = join(root, 'miniprogram');
-const h5Index = join(mini, 'dist-h5', 'index.html');
 if (existsSync(join(mini, 'package.json'))) {
   const sources = Math.max(newest(join(mini, 'src')), newest(join(mini, 'config')), newest(join(root, 'shared', 'src')));
-  if (!existsSync(h5Index) || statSync(h5Index).mtimeMs < sources) {
-    say('building the H5 app (taro build --type h5)');
+  // The H5 app is what the BFF serves; the weapp build is what WeChat DevTools opens and what
+  // the package-size budget is checked on.
+  for (const [type, output] of [['h5', join(mini, 'dist-h5', 'index.html')], ['weapp', join(mini, 'dist', 'app.json')]]) {
+    if (existsSync(output) && statSync(output).mtimeMs >= sources) {
+      say(`${type} build is up to date`);
+      continue;
+    }
+    say(`building the mini-program for ${type} (taro build --type ${type})`);
     const started = Date.now();
-    run('npm run build:h5');
-    say(`H5 app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } else {
-    say('H5 app is up to date');
+    run(`npm run build:${type}`);
+    say(`${type} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
