@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import type { IndexStore } from '../storage/index-store.js';
 import { encodeValue, recordIdOf, typeBracketBounds } from '../storage/key-encoding.js';
+import { isDocument } from '../update/bson-kind.js';
 import {
   ALL_KEYS,
   bracketEnds,
@@ -79,10 +80,10 @@ function addConjunction(filter: Document, out: Map<string, FieldPredicates>): vo
   for (const key of Object.keys(filter)) {
     const value: unknown = filter[key];
     if (key === '$and') {
-      if (Array.isArray(value)) for (const branch of value) if (isPlainObject(branch)) addConjunction(branch, out);
+      if (Array.isArray(value)) for (const branch of value) if (isDocument(branch)) addConjunction(branch, out);
       continue;
     }
-    if (key === '$or' && Array.isArray(value) && value.length === 1 && isPlainObject(value[0])) {
+    if (key === '$or' && Array.isArray(value) && value.length === 1 && isDocument(value[0])) {
       // A one-branch $or is just that branch.
       addConjunction(value[0], out);
       continue;
@@ -131,19 +132,8 @@ function addFieldPredicate(field: string, value: unknown, out: Map<string, Field
   if (isPointValue(value, isId)) predicatesOf(field, out).eqs.push([value]);
 }
 
-function isPlainObject(v: unknown): v is Document {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    !(v instanceof Date) &&
-    !(v instanceof RegExp) &&
-    (v as { _bsontype?: unknown })._bsontype === undefined
-  );
-}
-
 function isOperatorObject(v: unknown): v is Document {
-  if (!isPlainObject(v)) return false;
+  if (!isDocument(v)) return false;
   for (const k in v) return k.startsWith('$');
   return false;
 }
@@ -416,7 +406,7 @@ function planOr(filter: Document, indexes: IndexStore[]): Plan | null {
   if (!Array.isArray(branches) || branches.length === 0) return null;
   const plans: Plan[] = [];
   for (const branch of branches) {
-    if (!isPlainObject(branch)) return null;
+    if (!isDocument(branch)) return null;
     const plan = bestPlan(collectPredicates(branch), indexes) ?? planOr(branch, indexes);
     if (!plan || plan.kind === 'COLLSCAN') return null;
     plans.push(plan);
@@ -444,7 +434,7 @@ function resolveHint(hint: string | Document | undefined, indexes: IndexStore[])
     if (hint === '_id_') return 'id';
     const byName = indexes.find((i) => i.spec.name === hint);
     if (byName) return byName;
-  } else if (isPlainObject(hint)) {
+  } else if (isDocument(hint)) {
     const keys = Object.keys(hint);
     if (keys.length === 0) return null;
     if (keys[0] === '$natural') return 'natural';

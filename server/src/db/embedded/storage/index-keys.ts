@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { encodeValue } from './key-encoding.js';
+import { isDocument } from '../update/bson-kind.js';
 
 /** One index entry of a document: the encoded compound key and the values it was built from. */
 export interface IndexKeyEntry {
@@ -123,23 +124,12 @@ function collect(cur: unknown, parts: string[], i: number, at: string, out: Path
       if (el !== undefined) collect(el, parts, i + 1, `${at}.${part}`, out);
     }
     // Nested arrays are not descended into, as in MongoDB.
-    for (const el of cur) if (isTraversable(el)) collect(el, parts, i, at, out);
+    for (const el of cur) if (isDocument(el)) collect(el, parts, i, at, out);
     return;
   }
-  if (!isTraversable(cur)) return;
+  if (!isDocument(cur)) return;
   const next = (cur as Record<string, unknown>)[part];
   if (next === undefined) return;
   collect(next, parts, i + 1, at === '' ? part : `${at}.${part}`, out);
 }
 
-/** A subdocument a path can descend into (not a BSON value class, Date or RegExp). */
-function isTraversable(v: unknown): boolean {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    !(v instanceof Date) &&
-    !(v instanceof RegExp) &&
-    (v as { _bsontype?: unknown })._bsontype === undefined
-  );
-}
