@@ -23,7 +23,13 @@ interface EmbeddedMongoModule {
   }>;
 }
 
-const EMBEDDED_ENTRY = new URL('../../../server/src/db/embedded/index.ts', import.meta.url);
+const SOURCE_ENTRY = new URL('../../../server/src/db/embedded/index.ts', import.meta.url);
+const COMPILED_ENTRY = new URL('../../../server/dist/db/embedded/index.js', import.meta.url);
+/**
+ * The compiled server (what `npm start` runs) when `tsc -b` has built it — `npm run bench:mongo`
+ * does — so the figures are not those of tsx-transformed code; the sources otherwise.
+ */
+const EMBEDDED_ENTRY = existsSync(fileURLToPath(COMPILED_ENTRY)) ? COMPILED_ENTRY : SOURCE_ENTRY;
 /** µs between samples; finer than --cpu-prof's 1 ms default because bench ops take tens of µs. */
 const SAMPLING_INTERVAL_US = 250;
 
