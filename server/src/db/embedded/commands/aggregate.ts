@@ -76,9 +76,12 @@ export async function aggregateCommand(ctx: CommandContext): Promise<Document> {
   ctx.server.opcounters.command++;
   if (writeStage) {
     if (ctx.txn) throw new MongoCommandError(ErrorCodes.OperationNotSupportedInTransaction, `${Object.keys(writeStage)[0]} cannot be used in a transaction`);
-    if ('$out' in writeStage) writeOut(ctx, scope, writeStage.$out, results);
-    else writeMerge(ctx, scope, writeStage.$merge as Document | string, results);
-    await scope.done();
+    try {
+      if ('$out' in writeStage) writeOut(ctx, scope, writeStage.$out, results);
+      else writeMerge(ctx, scope, writeStage.$merge as Document | string, results);
+    } finally {
+      await scope.done();
+    }
     return ctx.server.cursors.open(`${ctx.db}.${name ?? '$cmd.aggregate'}`, [], {});
   }
   return ctx.server.cursors.open(`${ctx.db}.${name ?? '$cmd.aggregate'}`, results, {

@@ -34,34 +34,39 @@ export async function findAndModifyCommand(ctx: CommandContext): Promise<Documen
   const scope = new CommandWriteScope(ctx);
   const { catalog } = ctx.server;
 
-  const reply = await scope.retryWhileLocked((): Document => {
-    const coll = catalog.get(ctx.db, name);
-    const { hits } = readMatches(scope, coll, filter, matcher, body.hint as string | Document | undefined, sort ? Infinity : 1);
-    if (sort) sortDocuments(hits, sort, (h) => h.doc);
-    const hit = hits[0];
-    if (hit) assertUnlocked(scope, coll!, [hit.rid]);
-    if (remove) {
-      if (!hit) return { lastErrorObject: { n: 0 }, value: null };
-      deleteDoc(scope, coll!, hit.rid, hit.doc);
-      return { lastErrorObject: { n: 1 }, value: project(hit.doc) };
-    }
-    if (hit) {
-      const result = applyUpdate(hit.doc, update!, { filter, arrayFilters, variables: docArg(body, 'let') });
-      if (result.modified) replaceDoc(scope, coll!, hit.rid, result.doc);
+  let reply: Document;
+  try {
+    reply = await scope.retryWhileLocked((): Document => {
+      const coll = catalog.get(ctx.db, name);
+      const { hits } = readMatches(scope, coll, filter, matcher, body.hint as string | Document | undefined, sort ? Infinity : 1);
+      if (sort) sortDocuments(hits, sort, (h) => h.doc);
+      const hit = hits[0];
+      if (hit) assertUnlocked(scope, coll!, [hit.rid]);
+      if (remove) {
+        if (!hit) return { lastErrorObject: { n: 0 }, value: null };
+        deleteDoc(scope, coll!, hit.rid, hit.doc);
+        return { lastErrorObject: { n: 1 }, value: project(hit.doc) };
+      }
+      if (hit) {
+        const result = applyUpdate(hit.doc, update!, { filter, arrayFilters, variables: docArg(body, 'let') });
+        if (result.modified) replaceDoc(scope, coll!, hit.rid, result.doc);
+        return {
+          lastErrorObject: { n: 1, updatedExisting: true },
+          value: project(returnNew ? result.doc : hit.doc),
+        };
+      }
+      if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
+      const doc = buildUpsertDocument(filter, update!, { arrayFilters });
+      insertDoc(scope, catalog.getOrCreate(ctx.db, name, scope.ops), doc);
       return {
-        lastErrorObject: { n: 1, updatedExisting: true },
-        value: project(returnNew ? result.doc : hit.doc),
+        lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+        value: returnNew ? project(doc) : null,
       };
-    }
-    if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
-    const doc = buildUpsertDocument(filter, update!, { arrayFilters });
-    insertDoc(scope, catalog.getOrCreate(ctx.db, name, scope.ops), doc);
-    return {
-      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
-      value: returnNew ? project(doc) : null,
-    };
-  });
-  await scope.done();
+    });
+  } finally {
+    // What was applied in memory is journaled even if building the reply failed.
+    await scope.done();
+  }
   ctx.server.opcounters.update++;
   return { ...reply, ok: 1 };
 

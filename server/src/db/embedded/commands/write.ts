@@ -27,18 +27,22 @@ async function runStatements(
 ): Promise<Document[]> {
   const ordered = ctx.body.ordered !== false;
   const writeErrors: Document[] = [];
-  for (let i = 0; i < list.length; i++) {
-    try {
-      await scope.retryWhileLocked(() => each(list[i]!, i));
-    } catch (err) {
-      if (!(err instanceof MongoCommandError)) throw err;
-      // Inside a transaction the first error aborts it: report it as the command's error.
-      if (ctx.txn) throw err;
-      writeErrors.push(err.toWriteError(i));
-      if (ordered) break;
+  try {
+    for (let i = 0; i < list.length; i++) {
+      try {
+        await scope.retryWhileLocked(() => each(list[i]!, i));
+      } catch (err) {
+        if (!(err instanceof MongoCommandError)) throw err;
+        // Inside a transaction the first error aborts it: report it as the command's error.
+        if (ctx.txn) throw err;
+        writeErrors.push(err.toWriteError(i));
+        if (ordered) break;
+      }
     }
+  } finally {
+    // Whatever happened, what was applied in memory is journaled (never memory without disk).
+    await scope.done();
   }
-  await scope.done();
   return writeErrors;
 }
 
