@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import type { JournalOp } from './persistence/persistence.js';
 import type { Catalog } from './storage/catalog.js';
 import type { LockTable } from './txn/lock-table.js';
+import { encodeValue, typeBracketBounds } from './storage/key-encoding.js';
 import { readPath } from './update/document-path.js';
 import { ABSENT } from './update/operators/field-operator.js';
 
@@ -33,10 +34,19 @@ export function sweepExpired(catalog: Catalog, locks: LockTable, now = Date.now(
         const seconds = index.spec.expireAfterSeconds;
         if (typeof seconds !== 'number' || index.fields.length !== 1) continue;
         const cutoff = now - seconds * 1000;
-        for (const [rid, doc] of [...coll.docs]) {
+        // Only index keys that are dates up to the cutoff can expire: a range scan, not a
+        // collection scan (an array of dates has a key per element, so its earliest is seen).
+        const rids = [
+          ...index.scan({
+            lower: { key: typeBracketBounds(new Date(0)).min, inclusive: false },
+            upper: { key: encodeValue(new Date(cutoff)), inclusive: true },
+          }),
+        ];
+        for (const rid of rids) {
+          const doc = coll.docs.get(rid);
+          if (!doc) continue;
           const expiry = expiryOf(fieldValue(doc, index.fields[0]!));
           if (expiry === null || expiry > cutoff) continue;
-          if (index.spec.partialFilterExpression && index.keysOf(doc).length === 0) continue;
           if (locks.owner(coll, rid)?.state === 'active') continue;
           coll.remove(rid);
           ops.push({ op: 'del', db, coll: coll.name, id: doc._id });
