@@ -1,39 +1,24 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type Job } from 'agenda';
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestMongo } from '../support/mongo.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useConformanceDb } from '../support/mongo.js';
 
 // Scheduled jobs (reminders, follow-ups) run through agenda, whose correctness rests on
 // findOneAndUpdate being atomic: a job locked by one instance must never be locked by another.
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
+const t = useConformanceDb('agenda');
 const running: Agenda[] = [];
 let collectionCounter = 0;
 
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('agenda'));
-});
-
 afterEach(async () => {
   await Promise.all(running.splice(0).map((agenda) => agenda.stop()));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An agenda instance polling every 100 ms on `collection`, collecting any errors it emits. */
 async function startAgenda(name: string, collection: string, errors: Error[]): Promise<Agenda> {
-  const agenda = new Agenda({ backend: new MongoBackend({ mongo: db, collection }), name, processEvery: 100 });
+  const agenda = new Agenda({ backend: new MongoBackend({ mongo: t.db, collection }), name, processEvery: 100 });
   agenda.on('error', (error) => errors.push(error));
   agenda.on('fail', (error) => errors.push(error));
   await agenda.ready;
@@ -68,7 +53,7 @@ describe('agenda on this database', () => {
     expect(runs).toEqual(['p1']);
     expect(errors).toEqual([]);
 
-    const stored = await db.collection(collection).find({ name: 'send-reminder' }).toArray();
+    const stored = await t.db.collection(collection).find({ name: 'send-reminder' }).toArray();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: 'send-reminder', data: { patient: 'p1' }, nextRunAt: null });
     expect(stored[0]!.lastFinishedAt).toBeInstanceOf(Date);
@@ -118,7 +103,7 @@ describe('agenda on this database', () => {
     const gaps = runs.slice(1).map((run, k) => run.at - runs[k]!.at);
     // A duplicate run of one occurrence would show as two runs a few milliseconds apart.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
-    expect(await db.collection(collection).countDocuments({ name: 'heartbeat' })).toBe(1);
+    expect(await t.db.collection(collection).countDocuments({ name: 'heartbeat' })).toBe(1);
     expect(errors).toEqual([]);
   });
 });

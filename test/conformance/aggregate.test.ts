@@ -1,10 +1,8 @@
-import { MongoClient, type Collection, type CommandStartedEvent, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { type Collection, type CommandStartedEvent, type Document } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConformanceDb, type TestDocument } from '../support/mongo.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
+const t = useConformanceDb('aggregate', { clientOptions: { monitorCommands: true } });
 let visits: Collection<TestDocument>;
 let patients: Collection<TestDocument>;
 const started: CommandStartedEvent[] = [];
@@ -24,20 +22,11 @@ const patientDocs: TestDocument[] = [
 ];
 
 beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri, { monitorCommands: true });
-  client.on('commandStarted', (event) => started.push(event));
-  db = client.db(uniqueDbName('aggregate'));
-  visits = db.collection('visits');
-  patients = db.collection('patients');
+  t.client.on('commandStarted', (event) => started.push(event));
+  visits = t.db.collection('visits');
+  patients = t.db.collection('patients');
   await visits.insertMany(visitDocs.map((d) => structuredClone(d)));
   await patients.insertMany(patientDocs.map((d) => structuredClone(d)));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
 });
 
 const run = (coll: Collection<TestDocument>, pipeline: Document[]) => coll.aggregate(pipeline).toArray();
@@ -172,7 +161,7 @@ describe('$unwind', () => {
   let coll: Collection<TestDocument>;
 
   beforeAll(async () => {
-    coll = db.collection('clothing');
+    coll = t.db.collection('clothing');
     await coll.insertMany(clothing.map((d) => structuredClone(d)));
   });
 
@@ -280,7 +269,7 @@ describe('$lookup', () => {
 
   it('matches each element when localField is an array', async () => {
     expect(
-      await db
+      await t.db
         .aggregate([
           { $documents: [{ team: ['p3', 'p1', 'nobody'] }] },
           { $lookup: { from: 'patients', localField: 'team', foreignField: '_id', as: 'members' } },
@@ -441,7 +430,7 @@ describe('expressions', () => {
 
   it('string operators count code points and bytes, and change case of ASCII only', async () => {
     const project = async (expression: Document) =>
-      (await db.aggregate([{ $documents: [{ s: '张三abc', mixed: 'ÄB' }] }, { $project: { out: expression } }]).toArray())[0]?.out;
+      (await t.db.aggregate([{ $documents: [{ s: '张三abc', mixed: 'ÄB' }] }, { $project: { out: expression } }]).toArray())[0]?.out;
     expect.soft(await project({ $strLenCP: '$s' })).toBe(5);
     expect.soft(await project({ $strLenBytes: '$s' })).toBe(9);
     expect.soft(await project({ $substrCP: ['$s', 0, 2] })).toBe('张三');
@@ -468,7 +457,7 @@ describe('expressions', () => {
 
 describe('writing stages', () => {
   it('$out replaces the target collection with the results and returns nothing', async () => {
-    const target = db.collection<TestDocument>('dept_totals');
+    const target = t.db.collection<TestDocument>('dept_totals');
     await target.insertOne({ _id: 'stale' });
     expect(await run(visits, [{ $group: { _id: '$dept', total: { $sum: '$fee' } } }, { $out: 'dept_totals' }])).toEqual([]);
     expect(await target.find().sort({ _id: 1 }).toArray()).toEqual([
@@ -479,7 +468,7 @@ describe('writing stages', () => {
   });
 
   it('$merge merges into matches and inserts the rest', async () => {
-    const target = db.collection<TestDocument>('patient_totals');
+    const target = t.db.collection<TestDocument>('patient_totals');
     await target.insertOne({ _id: 'p1', name: 'Ann', total: 1 });
     expect(
       await run(visits, [{ $group: { _id: '$patientId', total: { $sum: '$fee' } } }, { $merge: { into: 'patient_totals', on: '_id', whenMatched: 'merge', whenNotMatched: 'insert' } }]),
@@ -506,7 +495,7 @@ describe('writing stages', () => {
 
 describe('cursors', () => {
   it('returns aggregate results across getMore batches of the requested size', async () => {
-    const coll = db.collection<TestDocument>('agg_batches');
+    const coll = t.db.collection<TestDocument>('agg_batches');
     await coll.insertMany(Array.from({ length: 7 }, (_, i) => ({ _id: i })));
     const docs = await coll.aggregate([{ $sort: { _id: -1 } }, { $project: { _id: 1, double: { $multiply: ['$_id', 2] } } }], { batchSize: 2, allowDiskUse: true }).toArray();
     expect(docs).toEqual(Array.from({ length: 7 }, (_, i) => ({ _id: 6 - i, double: (6 - i) * 2 })));
@@ -517,7 +506,7 @@ describe('cursors', () => {
   });
 
   it('aggregates over the database with $documents', async () => {
-    expect(await db.aggregate([{ $documents: [{ x: 1 }, { x: 2 }] }, { $set: { y: { $add: ['$x', 1] } } }]).toArray()).toEqual([
+    expect(await t.db.aggregate([{ $documents: [{ x: 1 }, { x: 2 }] }, { $set: { y: { $add: ['$x', 1] } } }]).toArray()).toEqual([
       { x: 1, y: 2 },
       { x: 2, y: 3 },
     ]);

@@ -6,11 +6,10 @@ import {
   MongoWriteConcernError,
   ObjectId,
   type CommandStartedEvent,
-  type Db,
   type Document,
 } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConformanceDb, type TestDocument } from '../support/mongo.js';
 
 interface Patient {
   _id: number;
@@ -29,20 +28,11 @@ const patients: Patient[] = [
   { _id: 5, name: 'Fang', age: 27, city: 'Beijing' },
 ];
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-let collectionCounter = 0;
+const t = useConformanceDb('crud', { clientOptions: { monitorCommands: true } });
 const started: CommandStartedEvent[] = [];
 
-/** A fresh collection per test, so tests in this file never see each other's writes. */
-function freshCollection<T extends Document = TestDocument>(label: string) {
-  collectionCounter += 1;
-  return db.collection<T>(`${label}_${collectionCounter}`);
-}
-
 async function seededPatients() {
-  const coll = freshCollection('patients');
+  const coll = t.freshCollection('patients');
   await coll.insertMany(patients.map((p) => structuredClone(p)));
   return coll;
 }
@@ -51,22 +41,13 @@ function commandsNamed(name: string, collection: string): CommandStartedEvent[] 
   return started.filter((e) => e.commandName === name && (e.command[name] === collection || e.command.collection === collection));
 }
 
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri, { monitorCommands: true });
-  client.on('commandStarted', (event) => started.push(event));
-  db = client.db(uniqueDbName('crud'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
+beforeAll(() => {
+  t.client.on('commandStarted', (event) => started.push(event));
 });
 
 describe('insert', () => {
   it('insertOne returns the acknowledged id and stores the document as given', async () => {
-    const coll = freshCollection('insert_one');
+    const coll = t.freshCollection('insert_one');
     const doc = { name: 'Ann', visits: [1, 2], nested: { ok: true, at: new Date('2024-03-01T08:00:00Z') } };
     const result = await coll.insertOne(doc);
     expect(result).toEqual({ acknowledged: true, insertedId: expect.any(ObjectId) });
@@ -79,7 +60,7 @@ describe('insert', () => {
   });
 
   it('insertMany reports the count and the ids by position', async () => {
-    const coll = freshCollection('insert_many');
+    const coll = t.freshCollection('insert_many');
     const result = await coll.insertMany([{ _id: 'a' }, { _id: 'b' }, { _id: 'c' }]);
     expect(result).toEqual({ acknowledged: true, insertedCount: 3, insertedIds: { 0: 'a', 1: 'b', 2: 'c' } });
     expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a' }, { _id: 'b' }, { _id: 'c' }]);
@@ -118,7 +99,7 @@ describe('find', () => {
   });
 
   it('matches arrays of subdocuments with $elemMatch and dotted paths', async () => {
-    const coll = freshCollection('elem_match');
+    const coll = t.freshCollection('elem_match');
     await coll.insertMany([
       { _id: 1, results: [{ test: 'hba1c', value: 7.2 }, { test: 'ldl', value: 2.1 }] },
       { _id: 2, results: [{ test: 'hba1c', value: 5.4 }, { test: 'ldl', value: 3.9 }] },
@@ -140,7 +121,7 @@ describe('find', () => {
   });
 
   it('compares only within a type bracket, and treats null as matching missing', async () => {
-    const coll = freshCollection('brackets');
+    const coll = t.freshCollection('brackets');
     await coll.insertMany([
       { _id: 1, v: 1 },
       { _id: 2, v: 5 },
@@ -172,7 +153,7 @@ describe('find', () => {
   });
 
   it('sorts arrays by their smallest element ascending and their largest descending', async () => {
-    const coll = freshCollection('array_sort');
+    const coll = t.freshCollection('array_sort');
     await coll.insertMany([
       { _id: 1, s: [1, 9] },
       { _id: 2, s: [5] },
@@ -183,7 +164,7 @@ describe('find', () => {
   });
 
   it('returns insertion order for $natural and keeps each document’s field order, _id first', async () => {
-    const coll = freshCollection('natural');
+    const coll = t.freshCollection('natural');
     await coll.insertMany([{ _id: 3, z: 1, a: 2, m: 3 }, { _id: 1 }, { _id: 2 }]);
     await coll.insertOne({ b: 1, _id: 0, a: 2 });
     expect((await coll.find().sort({ $natural: 1 }).toArray()).map((d) => d._id)).toEqual([3, 1, 2, 0]);
@@ -193,8 +174,8 @@ describe('find', () => {
   });
 
   it('adds a server-generated ObjectId _id in first position when a raw insert has none', async () => {
-    const coll = freshCollection('server_id');
-    expect(await db.command({ insert: coll.collectionName, documents: [{ name: 'Ann', age: 3 }] })).toMatchObject({ n: 1, ok: 1 });
+    const coll = t.freshCollection('server_id');
+    expect(await t.db.command({ insert: coll.collectionName, documents: [{ name: 'Ann', age: 3 }] })).toMatchObject({ n: 1, ok: 1 });
     const [doc] = await coll.find().toArray();
     expect(doc).toEqual({ _id: expect.any(ObjectId), name: 'Ann', age: 3 });
     expect(Object.keys(doc!)).toEqual(['_id', 'name', 'age']);
@@ -232,7 +213,7 @@ describe('find', () => {
   });
 
   it('sorts values of different BSON types in MongoDB type order', async () => {
-    const coll = freshCollection('mixed_sort');
+    const coll = t.freshCollection('mixed_sort');
     await coll.insertMany([
       { _id: 1, v: 'b' },
       { _id: 2, v: 10 },
@@ -249,18 +230,18 @@ describe('find', () => {
   });
 
   it('returns a first batch of 101 documents by default and the rest on getMore', async () => {
-    const coll = freshCollection('default_batch');
+    const coll = t.freshCollection('default_batch');
     await coll.insertMany(Array.from({ length: 150 }, (_, i) => ({ _id: i })));
-    const session = client.startSession();
+    const session = t.client.startSession();
     try {
       // promoteLongs: false keeps cursor ids as the int64 MongoDB always sends.
       const options = { session, promoteLongs: false };
-      const first = await db.command({ find: coll.collectionName, filter: {}, sort: { _id: 1 } }, options);
+      const first = await t.db.command({ find: coll.collectionName, filter: {}, sort: { _id: 1 } }, options);
       expect(first.cursor.id).toBeInstanceOf(Long);
       expect(first.cursor.firstBatch).toHaveLength(101);
       expect(first.cursor.firstBatch[100]).toEqual({ _id: 100 });
-      expect(first.cursor.ns).toBe(`${db.databaseName}.${coll.collectionName}`);
-      const next = await db.command({ getMore: first.cursor.id, collection: coll.collectionName }, options);
+      expect(first.cursor.ns).toBe(`${t.db.databaseName}.${coll.collectionName}`);
+      const next = await t.db.command({ getMore: first.cursor.id, collection: coll.collectionName }, options);
       expect(next.cursor.nextBatch).toHaveLength(49);
       expect(next.cursor.nextBatch[0]).toEqual({ _id: 101 });
       expect(next.cursor.id).toEqual(Long.ZERO);
@@ -270,7 +251,7 @@ describe('find', () => {
   });
 
   it('follows a cursor across several getMore batches of the requested size', async () => {
-    const coll = freshCollection('batches');
+    const coll = t.freshCollection('batches');
     await coll.insertMany(Array.from({ length: 7 }, (_, i) => ({ _id: i, n: i * i })));
     const docs = await coll.find({}, { batchSize: 2 }).sort({ _id: 1 }).toArray();
     expect(docs).toEqual(Array.from({ length: 7 }, (_, i) => ({ _id: i, n: i * i })));
@@ -280,14 +261,14 @@ describe('find', () => {
   });
 
   it('stops a limited cursor at the limit even with a small batch size', async () => {
-    const coll = freshCollection('limit_batches');
+    const coll = t.freshCollection('limit_batches');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
     const docs = await coll.find({}, { batchSize: 2, limit: 5 }).sort({ _id: -1 }).toArray();
     expect(docs.map((d) => d._id)).toEqual([9, 8, 7, 6, 5]);
   });
 
   it('iterates a cursor one document at a time', async () => {
-    const coll = freshCollection('iterate');
+    const coll = t.freshCollection('iterate');
     await coll.insertMany(Array.from({ length: 5 }, (_, i) => ({ _id: i })));
     const seen: number[] = [];
     for await (const doc of coll.find({}, { batchSize: 2 }).sort({ _id: 1 })) seen.push(doc._id as number);
@@ -295,8 +276,8 @@ describe('find', () => {
   });
 
   it('finds nothing, without error, in a collection that does not exist', async () => {
-    expect(await db.collection('never_created').find({}).toArray()).toEqual([]);
-    expect(await db.collection('never_created').findOne({})).toBeNull();
+    expect(await t.db.collection('never_created').find({}).toArray()).toEqual([]);
+    expect(await t.db.collection('never_created').findOne({})).toBeNull();
   });
 });
 
@@ -309,7 +290,7 @@ describe('counting and distinct', () => {
     expect(await coll.countDocuments({}, { skip: 4 })).toBe(1);
     expect(await coll.countDocuments({ city: 'Nowhere' })).toBe(0);
     expect(await coll.estimatedDocumentCount()).toBe(5);
-    expect(await db.collection('never_created').estimatedDocumentCount()).toBe(0);
+    expect(await t.db.collection('never_created').estimatedDocumentCount()).toBe(0);
   });
 
   it('distinct returns each value once, unwinding arrays', async () => {
@@ -389,7 +370,7 @@ describe('update', () => {
   });
 
   it('updates selected array elements with arrayFilters', async () => {
-    const coll = freshCollection('array_filters');
+    const coll = t.freshCollection('array_filters');
     await coll.insertOne({ _id: 1, readings: [{ kind: 'bp', v: 150 }, { kind: 'hr', v: 80 }, { kind: 'bp', v: 120 }] });
     const result = await coll.updateOne(
       { _id: 1 },
@@ -507,7 +488,7 @@ describe('bulkWrite', () => {
   });
 
   it('ordered: stops at the first error and reports its index', async () => {
-    const coll = freshCollection('bulk_ordered');
+    const coll = t.freshCollection('bulk_ordered');
     const error = await coll
       .bulkWrite([{ insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 2 } } }])
       .catch((e: unknown) => e);
@@ -522,7 +503,7 @@ describe('bulkWrite', () => {
   });
 
   it('unordered: carries on past errors and reports every failing index', async () => {
-    const coll = freshCollection('bulk_unordered');
+    const coll = t.freshCollection('bulk_unordered');
     const error = await coll
       .bulkWrite(
         [
@@ -546,7 +527,7 @@ describe('bulkWrite', () => {
   });
 
   it('insertMany of more than one write batch splits transparently', async () => {
-    const coll = freshCollection('bulk_large');
+    const coll = t.freshCollection('bulk_large');
     // 5000 × 10 kB is more than one 48 MB message, so the driver must send two.
     const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: i, pad: 'x'.repeat(10_000) }));
     const result = await coll.insertMany(docs);
@@ -559,7 +540,7 @@ describe('bulkWrite', () => {
 
 describe('command options', () => {
   it('accepts the options drivers and ODMs send with each command', async () => {
-    const coll = freshCollection('options');
+    const coll = t.freshCollection('options');
     await coll.insertMany([
       { _id: 1, a: 1 },
       { _id: 2, a: 2 },
@@ -592,9 +573,9 @@ describe('command options', () => {
   });
 
   it('serves reads at readConcern majority', async () => {
-    const coll = freshCollection('read_concern');
+    const coll = t.freshCollection('read_concern');
     await coll.insertOne({ _id: 1 }, { writeConcern: { w: 'majority' } });
-    const majority = db.collection<TestDocument>(coll.collectionName, { readConcern: { level: 'majority' } });
+    const majority = t.db.collection<TestDocument>(coll.collectionName, { readConcern: { level: 'majority' } });
     expect(await majority.find().toArray()).toEqual([{ _id: 1 }]);
     expect(await majority.countDocuments()).toBe(1);
   });
@@ -602,7 +583,7 @@ describe('command options', () => {
 
 describe('strings', () => {
   it('stores Chinese and emoji text intact and sorts strings by UTF-8 bytes', async () => {
-    const coll = freshCollection('unicode');
+    const coll = t.freshCollection('unicode');
     const names = ['李四', 'Zoe', '张三', 'apple', '😀', '！', 'é'];
     await coll.insertMany(names.map((name, i) => ({ _id: i, name })));
     expect((await coll.find().sort({ name: 1 }).toArray()).map((d) => d.name)).toEqual(['Zoe', 'apple', 'é', '张三', '李四', '！', '😀']);
@@ -614,7 +595,7 @@ describe('strings', () => {
 
 describe('races', () => {
   it('of many concurrent findOneAndUpdate claims on one free slot, exactly one wins', async () => {
-    const coll = freshCollection('slot_claims');
+    const coll = t.freshCollection('slot_claims');
     await coll.insertOne({ _id: 'mon-9', status: 'free', patient: null });
     const claims = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -627,7 +608,7 @@ describe('races', () => {
   });
 
   it('of many concurrent inserts of one unique key, exactly one succeeds and the rest get 11000', async () => {
-    const coll = freshCollection('unique_race');
+    const coll = t.freshCollection('unique_race');
     await coll.createIndex({ slot: 1 }, { unique: true });
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => coll.insertOne({ _id: i, slot: 'tue-10' })));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
@@ -637,7 +618,7 @@ describe('races', () => {
   });
 
   it('concurrent $inc updates are never lost', async () => {
-    const coll = freshCollection('inc_race');
+    const coll = t.freshCollection('inc_race');
     await coll.insertOne({ _id: 'quota', used: 0 });
     await Promise.all(Array.from({ length: 50 }, () => coll.updateOne({ _id: 'quota' }, { $inc: { used: 1 } })));
     expect(await coll.findOne({ _id: 'quota' })).toEqual({ _id: 'quota', used: 50 });
@@ -646,7 +627,7 @@ describe('races', () => {
 
 describe('large documents', () => {
   it('stores and returns a document just under the 16 MiB limit', async () => {
-    const coll = freshCollection('big_doc');
+    const coll = t.freshCollection('big_doc');
     const payload = 'p'.repeat(16 * 1024 * 1024 - 1024);
     await coll.insertOne({ _id: 1, payload });
     const doc = await coll.findOne({ _id: 1 });
@@ -659,11 +640,11 @@ describe('retryable writes and write concern', () => {
   it('applies a write retried with the same lsid and txnNumber only once, and answers as before', async () => {
     // A client of its own, so the session is new to the server: pooled sessions have already
     // used txnNumbers, and a lower one would be refused as too old.
-    const own = await MongoClient.connect(mongo.uri);
+    const own = await MongoClient.connect(t.mongo.uri);
     const session = own.startSession();
     try {
-      const ownDb = own.db(db.databaseName);
-      const coll = freshCollection('retryable');
+      const ownDb = own.db(t.db.databaseName);
+      const coll = t.freshCollection('retryable');
       const insert = { insert: coll.collectionName, documents: [{ _id: 1, n: 0 }], txnNumber: Long.fromNumber(1) };
       expect(await ownDb.command(insert, { session })).toMatchObject({ n: 1, ok: 1 });
       const retriedInsert = await ownDb.command(insert, { session });
@@ -687,12 +668,12 @@ describe('retryable writes and write concern', () => {
   });
 
   it('accepts majority and journaled write concern', async () => {
-    const coll = freshCollection('wc_majority');
+    const coll = t.freshCollection('wc_majority');
     expect(await coll.insertOne({ _id: 1 }, { writeConcern: { w: 'majority', journal: true } })).toEqual({ acknowledged: true, insertedId: 1 });
   });
 
   it('reports a write concern no single member can satisfy as UnsatisfiableWriteConcern (100), after writing', async () => {
-    const coll = freshCollection('wc_unsatisfiable');
+    const coll = t.freshCollection('wc_unsatisfiable');
     const error = await coll.insertOne({ _id: 1 }, { writeConcern: { w: 50, wtimeoutMS: 1000 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoWriteConcernError);
     expect(error).toMatchObject({ code: 100, codeName: 'UnsatisfiableWriteConcern' });
@@ -702,17 +683,17 @@ describe('retryable writes and write concern', () => {
 
 describe('cursors', () => {
   it('killCursors reports the killed cursor, and a later getMore gets CursorNotFound (43)', async () => {
-    const coll = freshCollection('kill');
+    const coll = t.freshCollection('kill');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
-    const session = client.startSession();
+    const session = t.client.startSession();
     try {
       const options = { session, promoteLongs: false };
-      const first = await db.command({ find: coll.collectionName, batchSize: 2 }, options);
+      const first = await t.db.command({ find: coll.collectionName, batchSize: 2 }, options);
       const id: Long = first.cursor.id;
       expect(id.isZero()).toBe(false);
-      const killed = await db.command({ killCursors: coll.collectionName, cursors: [id] }, options);
+      const killed = await t.db.command({ killCursors: coll.collectionName, cursors: [id] }, options);
       expect(killed).toMatchObject({ cursorsKilled: [id], cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: [], ok: 1 });
-      const error = await db.command({ getMore: id, collection: coll.collectionName }, options).catch((e: unknown) => e);
+      const error = await t.db.command({ getMore: id, collection: coll.collectionName }, options).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MongoServerError);
       expect(error).toMatchObject({ code: 43, codeName: 'CursorNotFound' });
     } finally {
@@ -721,7 +702,7 @@ describe('cursors', () => {
   });
 
   it('closing a driver cursor early sends killCursors', async () => {
-    const coll = freshCollection('close_early');
+    const coll = t.freshCollection('close_early');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i })));
     const cursor = coll.find({}, { batchSize: 3 });
     expect(await cursor.next()).toEqual({ _id: 0 });

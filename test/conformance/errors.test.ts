@@ -1,31 +1,11 @@
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConformanceDb, type TestDocument } from '../support/mongo.js';
 
 // Applications branch on error codes (11000 → "already exists", 112 → retry), so these must be
 // MongoDB's exactly. Write errors carry code and errmsg; command errors also carry codeName.
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-let counter = 0;
-
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('errors'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
-});
-
-function freshCollection(label: string) {
-  counter += 1;
-  return db.collection<TestDocument>(`${label}_${counter}`);
-}
+const t = useConformanceDb('errors');
 
 /** The rejection of `promise`, which must be a MongoServerError. */
 async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
@@ -40,17 +20,17 @@ async function serverError(promise: Promise<unknown>): Promise<MongoServerError>
 
 describe('duplicate keys (E11000)', () => {
   it('on _id: code 11000 with keyPattern, keyValue and MongoDB’s message', async () => {
-    const coll = freshCollection('dup_id');
+    const coll = t.freshCollection('dup_id');
     await coll.insertOne({ _id: 1 });
     const error = await serverError(coll.insertOne({ _id: 1 }));
     expect(error.code).toBe(11000);
     expect(error.keyPattern).toEqual({ _id: 1 });
     expect(error.keyValue).toEqual({ _id: 1 });
-    expect(error.message).toBe(`E11000 duplicate key error collection: ${db.databaseName}.${coll.collectionName} index: _id_ dup key: { _id: 1 }`);
+    expect(error.message).toBe(`E11000 duplicate key error collection: ${t.db.databaseName}.${coll.collectionName} index: _id_ dup key: { _id: 1 }`);
   });
 
   it('on a unique secondary index, for inserts, updates and replacements', async () => {
-    const coll = freshCollection('dup_email');
+    const coll = t.freshCollection('dup_email');
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.insertMany([
       { _id: 1, email: 'a@x.cn' },
@@ -60,7 +40,7 @@ describe('duplicate keys (E11000)', () => {
     const onInsert = await serverError(coll.insertOne({ _id: 3, email: 'a@x.cn' }));
     expect(onInsert).toMatchObject({ code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'a@x.cn' } });
     expect(onInsert.message).toBe(
-      `E11000 duplicate key error collection: ${db.databaseName}.${coll.collectionName} index: email_1 dup key: { email: "a@x.cn" }`,
+      `E11000 duplicate key error collection: ${t.db.databaseName}.${coll.collectionName} index: email_1 dup key: { email: "a@x.cn" }`,
     );
 
     const onUpdate = await serverError(coll.updateOne({ _id: 2 }, { $set: { email: 'a@x.cn' } }));
@@ -77,25 +57,25 @@ describe('duplicate keys (E11000)', () => {
   });
 
   it('on a compound unique index, naming every key; a missing field counts as null', async () => {
-    const coll = freshCollection('dup_compound');
+    const coll = t.freshCollection('dup_compound');
     await coll.createIndex({ hospital: 1, mrn: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, hospital: 'h1', mrn: 7 });
     const compound = await serverError(coll.insertOne({ _id: 2, hospital: 'h1', mrn: 7 }));
     expect(compound).toMatchObject({ code: 11000, keyPattern: { hospital: 1, mrn: 1 }, keyValue: { hospital: 'h1', mrn: 7 } });
     expect(compound.message).toBe(
-      `E11000 duplicate key error collection: ${db.databaseName}.${coll.collectionName} index: hospital_1_mrn_1 dup key: { hospital: "h1", mrn: 7 }`,
+      `E11000 duplicate key error collection: ${t.db.databaseName}.${coll.collectionName} index: hospital_1_mrn_1 dup key: { hospital: "h1", mrn: 7 }`,
     );
 
     await coll.insertOne({ _id: 3, hospital: 'h2' });
     const missing = await serverError(coll.insertOne({ _id: 4, hospital: 'h2' }));
     expect(missing).toMatchObject({ code: 11000, keyValue: { hospital: 'h2', mrn: null } });
     expect(missing.message).toBe(
-      `E11000 duplicate key error collection: ${db.databaseName}.${coll.collectionName} index: hospital_1_mrn_1 dup key: { hospital: "h2", mrn: null }`,
+      `E11000 duplicate key error collection: ${t.db.databaseName}.${coll.collectionName} index: hospital_1_mrn_1 dup key: { hospital: "h2", mrn: null }`,
     );
   });
 
   it('from findOneAndUpdate as a command error named DuplicateKey', async () => {
-    const coll = freshCollection('dup_fam');
+    const coll = t.freshCollection('dup_fam');
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, email: 'a@x.cn' });
     const error = await serverError(coll.findOneAndUpdate({ _id: 2 }, { $set: { email: 'a@x.cn' } }, { upsert: true }));
@@ -103,7 +83,7 @@ describe('duplicate keys (E11000)', () => {
   });
 
   it('insertMany ordered stops at the duplicate; unordered reports each one', async () => {
-    const ordered = freshCollection('dup_many_ordered');
+    const ordered = t.freshCollection('dup_many_ordered');
     const orderedError = await ordered.insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }]).catch((e: unknown) => e);
     expect(orderedError).toBeInstanceOf(MongoBulkWriteError);
     const o = orderedError as MongoBulkWriteError;
@@ -114,12 +94,12 @@ describe('duplicate keys (E11000)', () => {
       {
         index: 1,
         code: 11000,
-        errmsg: `E11000 duplicate key error collection: ${db.databaseName}.${ordered.collectionName} index: _id_ dup key: { _id: 1 }`,
+        errmsg: `E11000 duplicate key error collection: ${t.db.databaseName}.${ordered.collectionName} index: _id_ dup key: { _id: 1 }`,
       },
     ]);
     expect(await ordered.countDocuments()).toBe(1);
 
-    const unordered = freshCollection('dup_many_unordered');
+    const unordered = t.freshCollection('dup_many_unordered');
     const unorderedError = await unordered.insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }, { _id: 2 }], { ordered: false }).catch((e: unknown) => e);
     expect(unorderedError).toBeInstanceOf(MongoBulkWriteError);
     const u = unorderedError as MongoBulkWriteError;
@@ -130,10 +110,10 @@ describe('duplicate keys (E11000)', () => {
 });
 
 describe('bad updates', () => {
-  let coll: ReturnType<typeof freshCollection>;
+  let coll: Collection<TestDocument>;
 
   beforeAll(async () => {
-    coll = freshCollection('bad_updates');
+    coll = t.freshCollection('bad_updates');
     await coll.insertOne({ _id: 1, name: 'Ann', n: 1, a: 1, tags: ['x'] });
   });
 
@@ -200,7 +180,7 @@ describe('bad updates', () => {
 
 describe('bad documents', () => {
   it('a replacement that changes _id is ImmutableField (66)', async () => {
-    const coll = freshCollection('replace_id');
+    const coll = t.freshCollection('replace_id');
     await coll.insertOne({ _id: 1, v: 1 });
     const error = await serverError(coll.replaceOne({ _id: 1 }, { _id: 2, v: 2 }));
     expect(error.code).toBe(66);
@@ -208,7 +188,7 @@ describe('bad documents', () => {
   });
 
   it('an array _id is BadValue (2)', async () => {
-    const coll = freshCollection('array_id');
+    const coll = t.freshCollection('array_id');
     const error = await serverError(coll.insertOne({ _id: [1, 2] as unknown as number }));
     expect(error.code).toBe(2);
     expect(error.message).toBe("can't use an array for _id");
@@ -218,7 +198,7 @@ describe('bad documents', () => {
 
 describe('bad queries and commands', () => {
   it('an unknown query operator is BadValue (2)', async () => {
-    const coll = freshCollection('bad_query');
+    const coll = t.freshCollection('bad_query');
     await coll.insertOne({ _id: 1, a: 1 });
     const error = await serverError(coll.find({ a: { $frobnicate: 1 } }).toArray());
     expect(error).toMatchObject({ code: 2, codeName: 'BadValue', message: 'unknown operator: $frobnicate' });
@@ -227,7 +207,7 @@ describe('bad queries and commands', () => {
   });
 
   it('$text is an error, never a silent result', async () => {
-    const coll = freshCollection('text');
+    const coll = t.freshCollection('text');
     await coll.insertMany([
       { _id: 1, note: 'chest pain' },
       { _id: 2, note: 'headache' },
@@ -237,14 +217,14 @@ describe('bad queries and commands', () => {
   });
 
   it('mixing inclusion and exclusion in a projection is error 31254', async () => {
-    const coll = freshCollection('bad_projection');
+    const coll = t.freshCollection('bad_projection');
     await coll.insertOne({ _id: 1, a: 1, b: 2 });
     const error = await serverError(coll.find({}, { projection: { a: 1, b: 0 } }).toArray());
     expect(error).toMatchObject({ code: 31254, codeName: 'Location31254', message: 'Cannot do exclusion on field b in inclusion projection' });
   });
 
   it('an unknown pipeline stage is 40324 and an unknown expression is InvalidPipelineOperator (168)', async () => {
-    const coll = freshCollection('bad_pipeline');
+    const coll = t.freshCollection('bad_pipeline');
     await coll.insertOne({ _id: 1 });
     const stage = await serverError(coll.aggregate([{ $frobnicate: {} }]).toArray());
     expect(stage).toMatchObject({ code: 40324, codeName: 'Location40324', message: "Unrecognized pipeline stage name: '$frobnicate'" });
@@ -254,21 +234,21 @@ describe('bad queries and commands', () => {
   });
 
   it('$group without _id is error 15955', async () => {
-    const coll = freshCollection('bad_group');
+    const coll = t.freshCollection('bad_group');
     await coll.insertOne({ _id: 1 });
     const error = await serverError(coll.aggregate([{ $group: { n: { $sum: 1 } } }]).toArray());
     expect(error).toMatchObject({ code: 15955, codeName: 'Location15955', message: 'a group specification must include an _id' });
   });
 
   it('an unknown command field is 40415, a field of the wrong type TypeMismatch (14)', async () => {
-    const unknown = await serverError(db.command({ find: 'anything', frobnicate: 1 }));
+    const unknown = await serverError(t.db.command({ find: 'anything', frobnicate: 1 }));
     expect(unknown).toMatchObject({ code: 40415, codeName: 'Location40415', message: "BSON field 'find.frobnicate' is an unknown field." });
-    const wrongType = await serverError(db.command({ find: 'anything', limit: 'ten' }));
+    const wrongType = await serverError(t.db.command({ find: 'anything', limit: 'ten' }));
     expect(wrongType).toMatchObject({ code: 14, codeName: 'TypeMismatch' });
   });
 
   it('an invalid collection name is InvalidNamespace (73)', async () => {
-    const error = await serverError(db.collection<TestDocument>('bad$name').insertOne({ _id: 1 }));
+    const error = await serverError(t.db.collection<TestDocument>('bad$name').insertOne({ _id: 1 }));
     expect(error).toMatchObject({ code: 73, codeName: 'InvalidNamespace' });
   });
 });

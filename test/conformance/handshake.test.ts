@@ -1,30 +1,16 @@
-import { MongoClient, MongoServerError, ObjectId, Timestamp, type CommandStartedEvent, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, usingRealMongo, type TestMongo } from '../support/mongo.js';
+import { MongoClient, MongoServerError, ObjectId, Timestamp, type CommandStartedEvent } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useConformanceDb, usingRealMongo } from '../support/mongo.js';
 
 // What the driver learns from the first exchange decides everything after it: sessions,
 // transactions, retryable writes, batch splitting. These are MongoDB 7's replica-set answers.
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('handshake'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useConformanceDb('handshake');
 
 describe('hello', () => {
   it('presents a writable replica-set primary with MongoDB limits', async () => {
     const before = Date.now();
-    const hello = await db.admin().command({ hello: 1 });
+    const hello = await t.db.admin().command({ hello: 1 });
 
     expect(hello).toMatchObject({
       isWritablePrimary: true,
@@ -54,7 +40,7 @@ describe('hello', () => {
   });
 
   it('answers the legacy isMaster spelling with ismaster: true', async () => {
-    const reply = await db.admin().command({ isMaster: 1 });
+    const reply = await t.db.admin().command({ isMaster: 1 });
     expect(reply).toMatchObject({ ismaster: true, secondary: false, maxWriteBatchSize: 100000, ok: 1 });
     expect(reply.isWritablePrimary).toBeUndefined();
   });
@@ -62,11 +48,11 @@ describe('hello', () => {
 
 describe('basic commands', () => {
   it('ping replies ok: 1', async () => {
-    expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    expect(await t.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
   });
 
   it('buildInfo reports a MongoDB-shaped version', async () => {
-    const info = await db.admin().command({ buildInfo: 1 });
+    const info = await t.db.admin().command({ buildInfo: 1 });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.versionArray).toHaveLength(4);
     expect(info.versionArray.slice(0, 2)).toEqual(info.version.split('.').slice(0, 2).map(Number));
@@ -75,7 +61,7 @@ describe('basic commands', () => {
   });
 
   it('rejects an unknown command with CommandNotFound (59)', async () => {
-    const error = await db.command({ frobnicate: 1 }).catch((e: unknown) => e);
+    const error = await t.db.command({ frobnicate: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error).toMatchObject({ code: 59, codeName: 'CommandNotFound', message: "no such command: 'frobnicate'" });
   });
@@ -83,21 +69,21 @@ describe('basic commands', () => {
 
 describe('cluster time', () => {
   it('every reply from a replica-set member carries $clusterTime and operationTime', async () => {
-    const reply = await db.command({ ping: 1 });
+    const reply = await t.db.command({ ping: 1 });
     expect(reply.$clusterTime.clusterTime).toBeInstanceOf(Timestamp);
     expect(reply.operationTime).toBeInstanceOf(Timestamp);
-    const write = await db.command({ insert: 'cluster_time', documents: [{ _id: 1 }] });
+    const write = await t.db.command({ insert: 'cluster_time', documents: [{ _id: 1 }] });
     expect(write.operationTime).toBeInstanceOf(Timestamp);
     expect(write.operationTime.compare(reply.operationTime)).toBeGreaterThanOrEqual(0);
   });
 
   it('a causally consistent session reads its own writes via afterClusterTime', async () => {
     const started: CommandStartedEvent[] = [];
-    const monitored = await MongoClient.connect(mongo.uri, { monitorCommands: true });
+    const monitored = await MongoClient.connect(t.mongo.uri, { monitorCommands: true });
     monitored.on('commandStarted', (event) => started.push(event));
     const session = monitored.startSession({ causalConsistency: true });
     try {
-      const coll = monitored.db(db.databaseName).collection<{ _id: number; v: string }>('causal');
+      const coll = monitored.db(t.db.databaseName).collection<{ _id: number; v: string }>('causal');
       await coll.insertOne({ _id: 1, v: 'written' }, { session });
       expect(session.operationTime).toBeInstanceOf(Timestamp);
       expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1, v: 'written' });
@@ -112,9 +98,9 @@ describe('cluster time', () => {
 
 describe('connecting', () => {
   it('also accepts a direct connection', async () => {
-    const direct = await MongoClient.connect(mongo.uri, { directConnection: true });
+    const direct = await MongoClient.connect(t.mongo.uri, { directConnection: true });
     try {
-      const coll = direct.db(db.databaseName).collection<{ _id: number }>('direct');
+      const coll = direct.db(t.db.databaseName).collection<{ _id: number }>('direct');
       await coll.insertOne({ _id: 1 });
       expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
     } finally {
@@ -123,9 +109,9 @@ describe('connecting', () => {
   });
 
   it('runs commands on a session the driver started (logical sessions are supported)', async () => {
-    const session = client.startSession();
+    const session = t.client.startSession();
     try {
-      const coll = db.collection<{ _id: number }>('sessions');
+      const coll = t.db.collection<{ _id: number }>('sessions');
       await coll.insertOne({ _id: 1 }, { session });
       expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1 });
       expect(session.id?.id).toBeDefined();
@@ -137,7 +123,7 @@ describe('connecting', () => {
 
 describe('server monitoring', () => {
   it('streams awaitable hello replies: heartbeats keep succeeding and the server never drops to Unknown', async () => {
-    const monitored = new MongoClient(mongo.uri, { heartbeatFrequencyMS: 500, serverMonitoringMode: 'stream' });
+    const monitored = new MongoClient(t.mongo.uri, { heartbeatFrequencyMS: 500, serverMonitoringMode: 'stream' });
     const failures: string[] = [];
     let awaited = 0;
     monitored.on('serverHeartbeatFailed', (e) => failures.push(e.failure.message));
@@ -152,7 +138,7 @@ describe('server monitoring', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_600));
       expect(failures).toEqual([]);
       expect(awaited).toBeGreaterThanOrEqual(3);
-      expect(await monitored.db(db.databaseName).command({ ping: 1 })).toMatchObject({ ok: 1 });
+      expect(await monitored.db(t.db.databaseName).command({ ping: 1 })).toMatchObject({ ok: 1 });
     } finally {
       await monitored.close();
     }

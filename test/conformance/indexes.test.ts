@@ -1,28 +1,8 @@
-import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, usingRealMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { MongoServerError, type Collection, type Document } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConformanceDb, usingRealMongo, type TestDocument } from '../support/mongo.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-let counter = 0;
-
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('indexes'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
-});
-
-function freshCollection(label: string) {
-  counter += 1;
-  return db.collection<TestDocument>(`${label}_${counter}`);
-}
+const t = useConformanceDb('indexes');
 
 async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
   const error = await promise.then(
@@ -54,7 +34,7 @@ async function winningStages(cursor: { explain(verbosity: 'queryPlanner'): Promi
 
 describe('creating and listing', () => {
   it('lists each index as { v: 2, key, name } plus exactly the options it was made with', async () => {
-    const coll = freshCollection('list');
+    const coll = t.freshCollection('list');
     expect(await coll.createIndex({ email: 1 }, { unique: true })).toBe('email_1');
     expect(await coll.createIndex({ hospital: 1, visitAt: -1 })).toBe('hospital_1_visitAt_-1');
     expect(await coll.createIndex({ nickname: 1 }, { sparse: true })).toBe('nickname_1');
@@ -74,17 +54,17 @@ describe('creating and listing', () => {
   });
 
   it('createIndexes reports index counts, and repeating an identical index is a no-op', async () => {
-    const coll = freshCollection('create_reply');
-    const created = await db.command({ createIndexes: coll.collectionName, indexes: [{ key: { a: 1 }, name: 'a_1' }] });
+    const coll = t.freshCollection('create_reply');
+    const created = await t.db.command({ createIndexes: coll.collectionName, indexes: [{ key: { a: 1 }, name: 'a_1' }] });
     expect(created).toMatchObject({ createdCollectionAutomatically: true, numIndexesBefore: 1, numIndexesAfter: 2, ok: 1 });
-    const again = await db.command({ createIndexes: coll.collectionName, indexes: [{ key: { a: 1 }, name: 'a_1' }] });
+    const again = await t.db.command({ createIndexes: coll.collectionName, indexes: [{ key: { a: 1 }, name: 'a_1' }] });
     expect(again).toMatchObject({ numIndexesBefore: 2, numIndexesAfter: 2, note: 'all indexes already exist', ok: 1 });
     expect(await coll.createIndex({ a: 1 })).toBe('a_1');
     expect(await coll.listIndexes().toArray()).toHaveLength(2);
   });
 
   it('refuses a second index with the same name but other keys (86) or the same keys but other options (85)', async () => {
-    const coll = freshCollection('conflicts');
+    const coll = t.freshCollection('conflicts');
     await coll.createIndex({ email: 1 }, { unique: true });
     expect(await serverError(coll.createIndex({ phone: 1 }, { name: 'email_1' }))).toMatchObject({
       code: 86,
@@ -98,7 +78,7 @@ describe('creating and listing', () => {
   });
 
   it('a unique index cannot be built over existing duplicates', async () => {
-    const coll = freshCollection('unique_existing');
+    const coll = t.freshCollection('unique_existing');
     await coll.insertMany([
       { _id: 1, email: 'a@x.cn' },
       { _id: 2, email: 'a@x.cn' },
@@ -111,7 +91,7 @@ describe('creating and listing', () => {
 
 describe('unique index semantics', () => {
   it('sparse unique allows many documents without the field', async () => {
-    const coll = freshCollection('sparse_unique');
+    const coll = t.freshCollection('sparse_unique');
     await coll.createIndex({ idCard: 1 }, { unique: true, sparse: true });
     await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3, idCard: 'X1' }]);
     const error = await serverError(coll.insertOne({ _id: 4, idCard: 'X1' }));
@@ -119,7 +99,7 @@ describe('unique index semantics', () => {
   });
 
   it('non-sparse unique treats a missing field as null, so only one document may lack it', async () => {
-    const coll = freshCollection('null_unique');
+    const coll = t.freshCollection('null_unique');
     await coll.createIndex({ idCard: 1 }, { unique: true });
     await coll.insertOne({ _id: 1 });
     const missing = await serverError(coll.insertOne({ _id: 2 }));
@@ -129,7 +109,7 @@ describe('unique index semantics', () => {
   });
 
   it('partial unique only constrains documents matching the filter', async () => {
-    const coll = freshCollection('partial_unique');
+    const coll = t.freshCollection('partial_unique');
     await coll.createIndex({ slot: 1 }, { unique: true, partialFilterExpression: { status: 'booked' } });
     await coll.insertMany([
       { _id: 1, slot: 'mon-9', status: 'booked' },
@@ -144,7 +124,7 @@ describe('unique index semantics', () => {
   });
 
   it('multikey unique compares array elements across documents, not within one', async () => {
-    const coll = freshCollection('multikey_unique');
+    const coll = t.freshCollection('multikey_unique');
     await coll.createIndex({ tags: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, tags: ['a', 'b', 'b'] });
     const error = await serverError(coll.insertOne({ _id: 2, tags: ['c', 'b'] }));
@@ -154,11 +134,11 @@ describe('unique index semantics', () => {
 
 describe('dropping', () => {
   it('dropIndex by name or key, dropIndexes all but _id', async () => {
-    const coll = freshCollection('drop');
+    const coll = t.freshCollection('drop');
     await coll.createIndexes([{ key: { a: 1 } }, { key: { b: 1 } }, { key: { c: 1 } }]);
     await coll.dropIndex('a_1');
     expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'b_1', 'c_1']);
-    await db.command({ dropIndexes: coll.collectionName, index: { b: 1 } });
+    await t.db.command({ dropIndexes: coll.collectionName, index: { b: 1 } });
     expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'c_1']);
     await coll.createIndex({ d: 1 });
     await coll.dropIndexes();
@@ -166,14 +146,14 @@ describe('dropping', () => {
   });
 
   it('dropping a missing index is IndexNotFound (27); the _id index cannot be dropped', async () => {
-    const coll = freshCollection('drop_errors');
+    const coll = t.freshCollection('drop_errors');
     await coll.insertOne({ _id: 1 });
     expect(await serverError(coll.dropIndex('nope_1'))).toMatchObject({ code: 27, codeName: 'IndexNotFound' });
     expect(await serverError(coll.dropIndex('_id_'))).toMatchObject({ code: 72, codeName: 'InvalidOptions' });
   });
 
   it('a dropped unique index no longer rejects duplicates', async () => {
-    const coll = freshCollection('drop_unique');
+    const coll = t.freshCollection('drop_unique');
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, email: 'a@x.cn' });
     await coll.dropIndex('email_1');
@@ -183,10 +163,10 @@ describe('dropping', () => {
 });
 
 describe('query plans', () => {
-  let coll: ReturnType<typeof freshCollection>;
+  let coll: Collection<TestDocument>;
 
   beforeAll(async () => {
-    coll = freshCollection('plans');
+    coll = t.freshCollection('plans');
     await coll.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i, email: `p${i}@x.cn`, name: `n${i % 10}`, age: i % 90 })));
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.createIndex({ age: 1 });
@@ -224,7 +204,7 @@ describe('query plans', () => {
 
 describe('TTL indexes', () => {
   it('records expireAfterSeconds on the index', async () => {
-    const coll = freshCollection('ttl_spec');
+    const coll = t.freshCollection('ttl_spec');
     await coll.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
     expect((await coll.listIndexes().toArray())[1]).toEqual({ v: 2, key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 });
   });
@@ -232,7 +212,7 @@ describe('TTL indexes', () => {
   // Real MongoDB sweeps every 60 s, so waiting would dominate the suite; the embedded server
   // sweeps every second.
   it.skipIf(usingRealMongo)('removes expired documents, keeping fresh ones and ones without a date', async () => {
-    const coll = freshCollection('ttl_sweep');
+    const coll = t.freshCollection('ttl_sweep');
     await coll.createIndex({ createdAt: 1 }, { expireAfterSeconds: 1 });
     const now = Date.now();
     await coll.insertMany([

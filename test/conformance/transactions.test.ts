@@ -1,35 +1,19 @@
-import { MongoClient, MongoServerError, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { MongoServerError, type ClientSession, type Collection, type Document } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useConformanceDb, type TestDocument } from '../support/mongo.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-let counter = 0;
-
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('txn'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useConformanceDb('txn');
 
 /** A fresh, already created collection (collections are created outside transactions). */
 async function freshCollection(label: string, docs: TestDocument[]): Promise<Collection<TestDocument>> {
-  counter += 1;
-  const coll = db.collection<TestDocument>(`${label}_${counter}`);
-  await db.createCollection(coll.collectionName);
+  const coll = t.freshCollection(label);
+  await t.db.createCollection(coll.collectionName);
   if (docs.length > 0) await coll.insertMany(docs);
   return coll;
 }
 
 async function withSessions<T>(count: number, body: (...sessions: ClientSession[]) => Promise<T>): Promise<T> {
-  const sessions = Array.from({ length: count }, () => client.startSession());
+  const sessions = Array.from({ length: count }, () => t.client.startSession());
   try {
     return await body(...sessions);
   } finally {

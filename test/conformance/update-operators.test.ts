@@ -1,27 +1,11 @@
-import { Decimal128, Double, Int32, Long, MongoClient, Timestamp, type Db, type Document, type UpdateOptions } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { Decimal128, Double, Int32, Long, Timestamp, type Document, type UpdateOptions } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useConformanceDb, type TestDocument } from '../support/mongo.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-let counter = 0;
-
-beforeAll(async () => {
-  mongo = await useTestMongo();
-  client = await MongoClient.connect(mongo.uri);
-  db = client.db(uniqueDbName('update_ops'));
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useConformanceDb('update_ops');
 
 function freshCollection() {
-  counter += 1;
-  return db.collection<TestDocument>(`u_${counter}`);
+  return t.freshCollection('u');
 }
 
 /** Stores `doc`, applies `update` to it with updateOne, and returns what MongoDB then holds. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Document, ObjectId } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document, type MongoClientOptions, type ObjectId } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A MongoDB the tests can talk to, and how to let go of it. */
 export interface TestMongo {
@@ -52,3 +53,60 @@ export function uniqueDbName(prefix: string): string {
 // Fields are `any` because tests store arbitrary BSON and assert it with toEqual.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TestDocument = { _id?: number | string | ObjectId | Document; [field: string]: any };
+
+/** What {@link useConformanceDb} hands a test file: read it inside tests and hooks, not at load time. */
+export interface ConformanceDb {
+  readonly mongo: TestMongo;
+  readonly client: MongoClient;
+  /** The file's own database, named by `uniqueDbName(prefix)`, dropped after the file's tests. */
+  readonly db: Db;
+  /** A collection no earlier call in this file returned (`${label}_1`, `${label}_2`, …), so tests never see each other's writes. */
+  freshCollection<T extends Document = TestDocument>(label: string): Collection<T>;
+}
+
+/**
+ * The set-up every conformance file shares: registers a `beforeAll` that starts (or points at) the
+ * test MongoDB, connects a client with `clientOptions` and picks a fresh database, and an `afterAll`
+ * that drops that database, closes the client and stops the server. Call it at the top of the file,
+ * before the file's own hooks: vitest runs `beforeAll` hooks in the order they were registered
+ * (`afterAll` in reverse), so a file's own `beforeAll` already sees the connected client.
+ */
+export function useConformanceDb(prefix: string, options: { clientOptions?: MongoClientOptions } = {}): ConformanceDb {
+  let mongo: TestMongo | undefined;
+  let client: MongoClient | undefined;
+  let db: Db | undefined;
+  let counter = 0;
+
+  beforeAll(async () => {
+    mongo = await useTestMongo();
+    client = await MongoClient.connect(mongo.uri, options.clientOptions);
+    db = client.db(uniqueDbName(prefix));
+  });
+
+  afterAll(async () => {
+    await db?.dropDatabase();
+    await client?.close();
+    await mongo?.stop();
+  });
+
+  function ready<T>(value: T | undefined, name: string): T {
+    if (value === undefined) throw new Error(`useConformanceDb('${prefix}'): ${name} is read before its beforeAll hook ran`);
+    return value;
+  }
+
+  return {
+    get mongo() {
+      return ready(mongo, 'mongo');
+    },
+    get client() {
+      return ready(client, 'client');
+    },
+    get db() {
+      return ready(db, 'db');
+    },
+    freshCollection<T extends Document = TestDocument>(label: string): Collection<T> {
+      counter += 1;
+      return ready(db, 'db').collection<T>(`${label}_${counter}`);
+    },
+  };
+}
