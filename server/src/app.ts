@@ -3,6 +3,8 @@ import { Router } from '@koa/router';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHealth } from './db/mongoose.js';
+import { authRoutes } from './features/auth/routes.js';
+import type { AuthService } from './features/auth/service.js';
 import { directoryRoutes } from './features/directory/routes.js';
 import type { DirectoryService } from './features/directory/service.js';
 import { jsonBody } from './http/body-parser.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   logger: Logger;
   hospital: HospitalSystem;
   directory: DirectoryService;
+  /** Patient sign-in, and the secret access tokens are verified with. */
+  auth: { service: AuthService; jwtSecret: string };
   db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
   clock: Clock;
 }
@@ -40,6 +44,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const api = new Router<AppState>({ prefix: apiPrefix });
   const directory = directoryRoutes(deps.directory);
   api.use(directory.routes());
+  const auth = authRoutes(deps.auth.service, { jwtSecret: deps.auth.jwtSecret, now: () => deps.clock.now() });
+  api.use(auth.routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
 

@@ -40,6 +40,27 @@ export const ConfigSchema = z.object({
   DIRECTORY_SYNC_INTERVAL_MS: millis(600_000),
   /** `DIRECTORY_STALE_AFTER_MS` (default `3600000`, 1 h): after this long without a successful sync the directory is served with `stale: true`. */
   DIRECTORY_STALE_AFTER_MS: millis(3_600_000),
+  /** `WECHAT_APPID` (default unset): the mini-program's AppID; unset (with `WECHAT_SECRET`) starts the embedded WeChat sandbox. */
+  WECHAT_APPID: optionalText,
+  /** `WECHAT_SECRET` (default unset): the mini-program's AppSecret; never logged. */
+  WECHAT_SECRET: optionalText,
+  /** `WECHAT_API_BASE_URL` (default `https://api.weixin.qq.com`): the WeChat API; in sandbox mode the sandbox's URL replaces it. */
+  WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://api.weixin.qq.com' }).default('https://api.weixin.qq.com'),
+  /** `WECHAT_SANDBOX_PORT` (default `0`): port of the embedded WeChat sandbox (when `WECHAT_APPID`/`WECHAT_SECRET` are unset); `0` picks a free one. */
+  WECHAT_SANDBOX_PORT: port(0),
+  /** `JWT_SECRET` (default unset): HS256 secret of access tokens (at least 32 characters); unset generates one into `${CARELOOP_DATA_DIR}/keys/jwt.key` (mode 0600). */
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  /** `FIELD_ENCRYPTION_KEY` (default unset): 32-byte base64 master key of field encryption (phones, session keys); unset generates one into `${CARELOOP_DATA_DIR}/keys/field-encryption.key` (mode 0600). */
+  FIELD_ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, '32 bytes, base64-encoded')
+      .optional(),
+  ),
+  /** `ACCESS_TOKEN_TTL_SECONDS` (default `900`, 15 min): lifetime of a patient access token (JWT). */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(900),
+  /** `REFRESH_TOKEN_TTL_DAYS` (default `30`): lifetime of a refresh token; each refresh issues a new one. */
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().max(365).default(30),
   /** `LOG_LEVEL` (default `info`): pino level (`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `NODE_ENV` (default `development`): `production` hardens defaults (e.g. HSTS); `test` under vitest. */
@@ -100,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       // Values of URIs may hold passwords: never echo them.
-      const shown = /URI|URL/.test(name) ? '' : ` (got ${JSON.stringify(known[name])})`;
+      const shown = /URI|URL|SECRET|KEY/.test(name) ? '' : ` (got ${JSON.stringify(known[name])})`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration — fix these environment variables:\n${lines.join('\n')}`, variables);

@@ -5,10 +5,15 @@ import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startDatabase } from './db/mongoose.js';
+import { createAuthModels } from './features/auth/model.js';
+import { loadAuthSecrets } from './features/auth/secrets.js';
+import { createAuthService, type AuthService } from './features/auth/service.js';
 import { createDirectoryModels } from './features/directory/model.js';
 import { createDirectoryService } from './features/directory/service.js';
 import { FhirHospitalSystem } from './integrations/hospital/fhir/fhir-hospital-system.js';
 import { startHospitalSimulator } from './integrations/hospital/simulator/index.js';
+import { WechatClient } from './integrations/wechat/client.js';
+import { startWechatSandbox } from './integrations/wechat/sandbox/index.js';
 import { startDirectorySyncJob } from './jobs/directory-sync.js';
 import { createLogger, type Logger } from './logging/logger.js';
 
@@ -78,7 +83,12 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       firstSyncBudgetMs: firstSyncBudgetMs(config),
     });
 
-    const app = createApp({ config, logger, hospital, directory, db, clock });
+    // Secrets first: a key file with the wrong mode stops the boot before WeChat is touched.
+    const secrets = loadAuthSecrets(config);
+    const wechat = await startWechat(config, clock, logger, cleanups);
+    const authService = await createAuth(config, { connection: db.connection, clock, logger, wechat, secrets });
+
+    const app = createApp({ config, logger, hospital, directory, auth: { service: authService, jwtSecret: secrets.jwtSecret }, db, clock });
     const server = http.createServer(app.callback());
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 5_000;
@@ -113,6 +123,62 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
     await cleanUp();
     throw error;
   }
+}
+
+/** True when WeChat sign-in runs against the embedded sandbox (no AppID/AppSecret configured). */
+export function wechatSandboxMode(config: Pick<Config, 'WECHAT_APPID' | 'WECHAT_SECRET'>): boolean {
+  return config.WECHAT_APPID === undefined || config.WECHAT_SECRET === undefined;
+}
+
+/** The WeChat client: the real API, or the embedded sandbox started here (stopped by a cleanup). */
+async function startWechat(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  cleanups: Array<() => Promise<void>>,
+): Promise<{ client: WechatClient; sandbox: boolean }> {
+  if (!wechatSandboxMode(config)) {
+    const client = new WechatClient({
+      baseUrl: config.WECHAT_API_BASE_URL,
+      appid: config.WECHAT_APPID as string,
+      secret: config.WECHAT_SECRET as string,
+      now: () => clock.now(),
+    });
+    return { client, sandbox: false };
+  }
+  const sandbox = await startWechatSandbox({
+    port: config.WECHAT_SANDBOX_PORT,
+    now: () => clock.now(),
+    logger: logger.child({ component: 'wechat-sandbox' }),
+  });
+  cleanups.push(() => sandbox.stop());
+  logger.info({ baseUrl: sandbox.baseUrl }, 'WeChat sandbox started');
+  const client = new WechatClient({ baseUrl: sandbox.baseUrl, appid: sandbox.appid, secret: sandbox.secret, now: () => clock.now() });
+  return { client, sandbox: true };
+}
+
+/** The auth service on a connection: models (with indexes), WeChat, keys, token lifetimes. */
+async function createAuth(
+  config: Config,
+  deps: {
+    connection: Parameters<typeof createAuthModels>[0];
+    clock: Clock;
+    logger: Logger;
+    wechat: { client: WechatClient; sandbox: boolean };
+    secrets: ReturnType<typeof loadAuthSecrets>;
+  },
+): Promise<AuthService> {
+  return createAuthService({
+    models: await createAuthModels(deps.connection),
+    wechat: deps.wechat.client,
+    crypto: deps.secrets.fieldCrypto,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'auth' }),
+    jwtSecret: deps.secrets.jwtSecret,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    sandbox: deps.wechat.sandbox,
+  });
 }
 
 /**

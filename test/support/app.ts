@@ -6,10 +6,15 @@ import { createApp } from '../../server/src/app.js';
 import type { Clock } from '../../server/src/clock.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { connectMongoose, pingDatabase, type DatabaseHealth } from '../../server/src/db/mongoose.js';
+import { createAuthModels } from '../../server/src/features/auth/model.js';
+import { loadAuthSecrets } from '../../server/src/features/auth/secrets.js';
+import { createAuthService, type AuthService } from '../../server/src/features/auth/service.js';
 import { createDirectoryModels } from '../../server/src/features/directory/model.js';
 import { createDirectoryService, type DirectoryService } from '../../server/src/features/directory/service.js';
 import { FhirHospitalSystem } from '../../server/src/integrations/hospital/fhir/fhir-hospital-system.js';
 import type { HospitalSystem } from '../../server/src/integrations/hospital/port.js';
+import { WechatClient } from '../../server/src/integrations/wechat/client.js';
+import { SANDBOX_APPID, SANDBOX_SECRET } from '../../server/src/integrations/wechat/sandbox/index.js';
 import { createLogger } from '../../server/src/logging/logger.js';
 import { firstSyncBudgetMs } from '../../server/src/main.js';
 import { uniqueDbName } from './mongo.js';
@@ -47,13 +52,23 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Replaces the database probe of /healthz (to show "database down"). */
   ping?: () => Promise<DatabaseHealth>;
+  /**
+   * The WeChat API the real client calls (a sandbox's `baseUrl`, or an msw-faked origin), with
+   * the sandbox's credentials unless given; absent: an address nothing listens on.
+   */
+  wechat?: { baseUrl: string; appid?: string; secret?: string; timeoutMs?: number; sandbox?: boolean };
 }
+
+/** Fixed test keys (so a test can sign its own tokens); never used outside tests. */
+export const testJwtSecret = 'careloop-test-jwt-secret-0123456789abcdef';
+export const testFieldEncryptionKey = Buffer.alloc(32, 7).toString('base64');
 
 /** A running test app. */
 export interface TestApp {
   url: string;
   config: Config;
   directory: DirectoryService;
+  auth: AuthService;
   connection: Connection;
   /** Log lines the app wrote (JSON-parsed). */
   logs: Record<string, unknown>[];
@@ -69,7 +84,15 @@ export interface TestApp {
  * on an ephemeral port. The hospital is whatever the test points it at (normally the simulator).
  */
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'debug', NODE_ENV: 'test', HOSPITAL_TIMEOUT_MS: '500', HOSPITAL_RETRIES: '1', ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'debug',
+    NODE_ENV: 'test',
+    HOSPITAL_TIMEOUT_MS: '500',
+    HOSPITAL_RETRIES: '1',
+    JWT_SECRET: testJwtSecret,
+    FIELD_ENCRYPTION_KEY: testFieldEncryptionKey,
+    ...options.env,
+  });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({
     level: config.LOG_LEVEL,
@@ -99,11 +122,30 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     staleAfterMs: config.DIRECTORY_STALE_AFTER_MS,
     firstSyncBudgetMs: firstSyncBudgetMs(config),
   });
+  const secrets = loadAuthSecrets(config);
+  const auth = createAuthService({
+    models: await createAuthModels(connection),
+    wechat: new WechatClient({
+      baseUrl: options.wechat?.baseUrl ?? 'http://127.0.0.1:9',
+      appid: options.wechat?.appid ?? SANDBOX_APPID,
+      secret: options.wechat?.secret ?? SANDBOX_SECRET,
+      timeoutMs: options.wechat?.timeoutMs ?? 1_000,
+      now: () => options.clock.now(),
+    }),
+    crypto: secrets.fieldCrypto,
+    clock: options.clock,
+    logger: logger.child({ component: 'auth' }),
+    jwtSecret: secrets.jwtSecret,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    sandbox: options.wechat?.sandbox ?? true,
+  });
   const app = createApp({
     config,
     logger,
     hospital,
     directory,
+    auth: { service: auth, jwtSecret: secrets.jwtSecret },
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });
@@ -114,6 +156,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     url,
     config,
     directory,
+    auth,
     connection,
     logs,
     fetch: (path, init) => fetch(`${url}${path}`, init),
