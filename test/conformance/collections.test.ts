@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
+import { serverError, uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
 
 let mongo: TestMongo;
 let client: MongoClient;
@@ -11,15 +11,6 @@ function freshDb(label: string): Db {
   const db = client.db(uniqueDbName(label));
   dbs.push(db);
   return db;
-}
-
-async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
 }
 
 async function namesIn(db: Db): Promise<string[]> {

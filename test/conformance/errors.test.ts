@@ -1,22 +1,11 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useConformanceDb, type TestDocument } from '../support/mongo.js';
+import { serverError, useConformanceDb, type TestDocument } from '../support/mongo.js';
 
 // Applications branch on error codes (11000 → "already exists", 112 → retry), so these must be
 // MongoDB's exactly. Write errors carry code and errmsg; command errors also carry codeName.
 
 const t = useConformanceDb('errors');
-
-/** The rejection of `promise`, which must be a MongoServerError. */
-async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected a server error, got ${JSON.stringify(outcome.value)}`);
-  expect(outcome.error).toBeInstanceOf(MongoServerError);
-  return outcome.error as MongoServerError;
-}
 
 describe('duplicate keys (E11000)', () => {
   it('on _id: code 11000 with keyPattern, keyValue and MongoDB’s message', async () => {

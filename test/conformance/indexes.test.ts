@@ -1,17 +1,8 @@
 import { MongoServerError, type Collection, type Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useConformanceDb, usingRealMongo, type TestDocument } from '../support/mongo.js';
+import { serverError, useConformanceDb, usingRealMongo, type TestDocument } from '../support/mongo.js';
 
 const t = useConformanceDb('indexes');
-
-async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
-}
 
 /**
  * Every `stage` named anywhere in a winning plan. MongoDB 7 nests classic plans as

@@ -1,6 +1,6 @@
 import { MongoServerError, type ClientSession, type Collection, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { useConformanceDb, type TestDocument } from '../support/mongo.js';
+import { serverError, useConformanceDb, type TestDocument } from '../support/mongo.js';
 
 const t = useConformanceDb('txn');
 
@@ -25,15 +25,6 @@ async function withSessions<T>(count: number, body: (...sessions: ClientSession[
 const incrementBy = (who: string): Document => ({ $inc: { n: 1 }, $push: { by: who } });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function rejection(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
-}
 
 describe('commit and abort', () => {
   it('withTransaction commits every write together, visible afterwards', async () => {
@@ -87,9 +78,9 @@ describe('commit and abort', () => {
     await withSessions(1, async (session) => {
       session.startTransaction();
       await coll.insertOne({ _id: 2 }, { session });
-      const duplicate = await rejection(coll.insertOne({ _id: 1 }, { session }));
+      const duplicate = await serverError(coll.insertOne({ _id: 1 }, { session }));
       expect(duplicate.code).toBe(11000);
-      const commit = await rejection(session.commitTransaction());
+      const commit = await serverError(session.commitTransaction());
       expect(commit).toMatchObject({ code: 251, codeName: 'NoSuchTransaction' });
     });
     expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
@@ -129,7 +120,7 @@ describe('isolation', () => {
       expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1, v: 'before' });
       await coll.updateOne({ _id: 1 }, { $set: { v: 'outside' } });
       expect(await coll.findOne({ _id: 1 }, { session })).toEqual({ _id: 1, v: 'before' });
-      const conflict = await rejection(coll.updateOne({ _id: 1 }, { $set: { v: 'inside' } }, { session }));
+      const conflict = await serverError(coll.updateOne({ _id: 1 }, { $set: { v: 'inside' } }, { session }));
       expect(conflict).toMatchObject({ code: 112, codeName: 'WriteConflict' });
       expect(conflict.hasErrorLabel('TransientTransactionError')).toBe(true);
       await session.abortTransaction();
@@ -145,7 +136,7 @@ describe('concurrency', () => {
       first.startTransaction();
       second.startTransaction();
       await coll.updateOne({ _id: 1 }, { $set: { owner: 'first' } }, { session: first });
-      const error = await rejection(coll.updateOne({ _id: 1 }, { $set: { owner: 'second' } }, { session: second }));
+      const error = await serverError(coll.updateOne({ _id: 1 }, { $set: { owner: 'second' } }, { session: second }));
       expect(error).toMatchObject({ code: 112, codeName: 'WriteConflict' });
       expect(error.errorLabels).toContain('TransientTransactionError');
       await second.abortTransaction();

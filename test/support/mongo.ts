@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient, type Collection, type Db, type Document, type MongoClientOptions, type ObjectId } from 'mongodb';
-import { afterAll, beforeAll } from 'vitest';
+import { MongoClient, MongoServerError, type Collection, type Db, type Document, type MongoClientOptions, type ObjectId } from 'mongodb';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** A MongoDB the tests can talk to, and how to let go of it. */
 export interface TestMongo {
@@ -109,4 +109,18 @@ export function useConformanceDb(prefix: string, options: { clientOptions?: Mong
       return ready(db, 'db').collection<T>(`${label}_${counter}`);
     },
   };
+}
+
+/**
+ * The rejection of `promise`, which must be a MongoServerError (a resolved promise fails the
+ * test, naming what came back instead).
+ */
+export async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected a server error, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(MongoServerError);
+  return outcome.error as MongoServerError;
 }
