@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverError, uniqueDbName, useTestMongo, type TestDocument, type TestMongo } from '../support/mongo.js';
 

@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Document } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverError, useConformanceDb, usingRealMongo, type TestDocument } from '../support/mongo.js';
 
