@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverError, useConformanceDb, type TestDocument } from '../support/mongo.js';
 
