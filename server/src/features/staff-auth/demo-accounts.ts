@@ -47,3 +47,34 @@ export const demoStaffAccounts: readonly DemoStaffAccount[] = [
     totpSecret: 'F5YRKTCX4ZK22DRUT3QDHG2TRRDZ2B5C',
   },
 ];
+
+const roleNames: Record<StaffRole, string> = {
+  scheduler: '号源管理员',
+  doctor: '医生',
+  followup_nurse: '随访护士',
+  experience_officer: '患者体验专员',
+  quality_manager: '质控管理员',
+  referral_coordinator: '转诊协调员',
+  institution_admin: '机构管理员',
+  alliance_admin: '医联体管理员',
+};
+
+const institutionNames: Record<string, string> = {
+  'org-core': '市一院 `org-core`',
+  'org-county': '县医院 `org-county`',
+  'org-chc-east': '江东社区 `org-chc-east`',
+  'org-chc-west': '城西社区 `org-chc-west`',
+  [allianceScope]: '全医联体 `alliance`',
+};
+
+/**
+ * The markdown table of the demo accounts (DEMO-ACCOUNTS.md and the README carry it; a test
+ * keeps the file in step with the list).
+ */
+export function demoAccountsTable(accounts: readonly DemoStaffAccount[] = demoStaffAccounts): string {
+  const rows = accounts.map(
+    (account) =>
+      `| \`${account.username}\` | \`${account.password}\` | ${account.role}（${roleNames[account.role]}） | ${institutionNames[account.institutionId] ?? `\`${account.institutionId}\``} | ${account.displayName} | ${account.totpSecret ? `\`${account.totpSecret}\`` : '—'} |`,
+  );
+  return ['| 用户名 | 密码 | 角色 | 机构 | 显示名 | TOTP 密钥（base32） |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
