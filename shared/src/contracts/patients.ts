@@ -24,8 +24,8 @@ export const PatientGenderSchema = z.enum(['male', 'female']);
 export type PatientGender = z.infer<typeof PatientGenderSchema>;
 
 /**
- * A person's name as on the identity document: 1–30 characters after trimming; Chinese
- * characters, Latin letters, spaces and the middle dot of transliterated names
+ * A person's name as on the identity document: 1–30 characters (UTF-16 code units) after
+ * trimming; Chinese characters including rare ones, Latin letters, spaces and the middle dot of transliterated names
  * (`买买提·艾力`). The Japanese-style dot `・` some keyboards produce is normalised to `·`.
  */
 export const PatientNameSchema = z
@@ -33,7 +33,9 @@ export const PatientNameSchema = z
   .trim()
   .min(1, { error: '请填写姓名' })
   .max(30, { error: '姓名不能超过30个字' })
-  .regex(/^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z·・ ]+$/, {
+  // CJK Unified Ideographs with extensions A–H and compatibility ideographs: rare characters
+  // (生僻字, e.g. 𠮷) are common in names and live outside the BMP, hence the `u` flag.
+  .regex(/^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}A-Za-z·・ ]+$/u, {
     error: '姓名只能包含汉字、字母、空格和间隔号“·”',
   })
   .transform((name) => name.replace(/・/g, '·'));

@@ -46,6 +46,7 @@ describe('PatientCreateSchema', () => {
       { relationship: 'child', name: '买买提・艾力', idType: 'hk_macao_permit', idNumber: 'ca1234567' },
       { relationship: 'child', name: '买买提·艾力', idType: 'hk_macao_permit', idNumber: 'CA1234567' },
     ],
+    ['rare character outside the BMP', { ...valid, name: '𠮷田' }, { ...valid, name: '𠮷田' }],
     ['30-character name', { ...valid, name: '张'.repeat(30) }, { ...valid, name: '张'.repeat(30) }],
     [
       '20 allergies of 50 characters',
@@ -77,6 +78,7 @@ describe('PatientCreateSchema', () => {
     ['empty id number', { ...valid, idNumber: '  ' }, ['idNumber: 请填写证件号码']],
     ['empty name', { ...valid, name: '   ' }, ['name: 请填写姓名', 'name: 姓名只能包含汉字、字母、空格和间隔号“·”']],
     ['31-character name', { ...valid, name: '张'.repeat(31) }, ['name: 姓名不能超过30个字']],
+    ['emoji in the name', { ...valid, name: '张三😀' }, ['name: 姓名只能包含汉字、字母、空格和间隔号“·”']],
     ['digits in the name', { ...valid, name: '张三1' }, ['name: 姓名只能包含汉字、字母、空格和间隔号“·”']],
     ['landline as phone', { ...valid, phone: '01012345678' }, ['phone: 手机号应为11位中国大陆手机号码']],
     ['phone with +86', { ...valid, phone: '+8613812345678' }, ['phone: 手机号应为11位中国大陆手机号码']],
