@@ -25,19 +25,10 @@
  * Pure: the caller gathers the facts; nothing here reads a database or the clock.
  */
 
-/**
- * Staff roles, spelled as in the staff contracts (`shared/src/contracts/staff.ts`). Kept here
- * as a plain union so the policy does not depend on the staff-auth feature.
- */
-export type StaffRole =
-  | 'scheduler'
-  | 'doctor'
-  | 'followup_nurse'
-  | 'experience_officer'
-  | 'quality_manager'
-  | 'referral_coordinator'
-  | 'institution_admin'
-  | 'alliance_admin';
+import type { StaffRole } from '@careloop/shared/contracts/staff';
+
+/** Staff roles come from the staff contracts; re-exported so callers of the policy need one import. */
+export type { StaffRole };
 
 /** Who is asking: a patient's WeChat account, or a signed-in staff member. */
 export type PatientAccessActor =
