@@ -1,3 +1,4 @@
+import { maskPhone } from '@careloop/shared/domain/masking';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import type { FieldCrypto } from '../../crypto/field-crypto.js';
@@ -7,7 +8,6 @@ import { isWechatApiError } from '../../integrations/wechat/errors.js';
 import type { Logger } from '../../logging/logger.js';
 import { InvalidPhoneCodeError, InvalidWechatCodeError, WechatUnavailableError } from './errors.js';
 import type { AccountRecord, AuthModels } from './model.js';
-import { maskPhone } from './phone-mask.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 
 /** Field-encryption contexts (bound as associated data: a ciphertext cannot be moved between fields). */
