@@ -7,6 +7,7 @@ import { authRoutes } from './features/auth/routes.js';
 import type { AuthService } from './features/auth/service.js';
 import { directoryRoutes } from './features/directory/routes.js';
 import type { DirectoryService } from './features/directory/service.js';
+import type { StaffAuth } from './features/staff-auth/index.js';
 import { jsonBody } from './http/body-parser.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { healthRoutes } from './http/health.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   directory: DirectoryService;
   /** Patient sign-in, and the secret access tokens are verified with. */
   auth: { service: AuthService; jwtSecret: string };
+  /** Staff sign-in (password + TOTP for admins); its routes are mounted under `/api/v1/staff/auth`. */
+  staffAuth?: Pick<StaffAuth, 'routes'>;
   db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
   clock: Clock;
 }
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   api.use(directory.routes());
   const auth = authRoutes(deps.auth.service, { jwtSecret: deps.auth.jwtSecret, now: () => deps.clock.now() });
   api.use(auth.routes());
+  if (deps.staffAuth) api.use(deps.staffAuth.routes.routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
 

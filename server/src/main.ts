@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startDatabase } from './db/mongoose.js';
 import { createAuthModels } from './features/auth/model.js';
+import { createStaffAuth } from './features/staff-auth/index.js';
 import { loadAuthSecrets } from './features/auth/secrets.js';
 import { createAuthService, type AuthService } from './features/auth/service.js';
 import { createDirectoryModels } from './features/directory/model.js';
@@ -88,7 +89,21 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
     const wechat = await startWechat(config, clock, logger, cleanups);
     const authService = await createAuth(config, { connection: db.connection, clock, logger, wechat, secrets });
 
-    const app = createApp({ config, logger, hospital, directory, auth: { service: authService, jwtSecret: secrets.jwtSecret }, db, clock });
+    const staffAuth = createStaffAuth({
+      connection: db.connection,
+      clock,
+      logger: logger.child({ component: 'staff-auth' }),
+      jwtSecret: secrets.jwtSecret,
+      crypto: secrets.fieldCrypto,
+    });
+    if (config.HOSPITAL_FHIR_BASE_URL === undefined) {
+      // Demo staff (README / DEMO-ACCOUNTS.md) belong to the simulated demo alliance only: never
+      // seeded next to a real hospital. Idempotent; existing accounts are never overwritten.
+      const seeded = await staffAuth.seedDemoStaff();
+      logger.info({ accounts: seeded.length }, 'demo staff accounts ready');
+    }
+
+    const app = createApp({ config, logger, hospital, directory, auth: { service: authService, jwtSecret: secrets.jwtSecret }, staffAuth, db, clock });
     const server = http.createServer(app.callback());
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 5_000;
