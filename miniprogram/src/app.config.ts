@@ -9,6 +9,15 @@ export default defineAppConfig({
       root: 'packages/directory',
       pages: ['pages/departments/index', 'pages/doctors/index', 'pages/doctor/index'],
     },
+    {
+      root: 'packages/account',
+      pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index'],
+    },
+    {
+      // H5 only in practice (the staff work in a browser); the BFF should send `/staff` here.
+      root: 'packages/staff',
+      pages: ['pages/login/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -14,3 +14,13 @@ export const routes = {
     `/packages/directory/pages/doctors/index?${q({ departmentId, name: departmentName })}`,
   doctor: (doctorId: string) => `/packages/directory/pages/doctor/index?${q({ doctorId })}`,
 } as const;
+
+/** Page URLs of the account subpackage (login, family members) and the staff area. */
+export const accountRoutes = {
+  me: '/pages/me/index',
+  login: '/packages/account/pages/login/index',
+  patients: '/packages/account/pages/patients/index',
+  patientEdit: (patientId?: string) =>
+    patientId ? `/packages/account/pages/patient-edit/index?${q({ patientId })}` : '/packages/account/pages/patient-edit/index',
+  staffLogin: '/packages/staff/pages/login/index',
+} as const;
