@@ -5,8 +5,12 @@ import type { Config } from './config.js';
 import type { DatabaseHealth } from './db/mongoose.js';
 import { authRoutes } from './features/auth/routes.js';
 import type { AuthService } from './features/auth/service.js';
+import { consentRoutes } from './features/consents/routes.js';
+import type { ConsentsService } from './features/consents/service.js';
 import { directoryRoutes } from './features/directory/routes.js';
 import type { DirectoryService } from './features/directory/service.js';
+import { patientRoutes } from './features/patients/routes.js';
+import type { PatientsService } from './features/patients/service.js';
 import type { StaffAuth } from './features/staff-auth/index.js';
 import { jsonBody } from './http/body-parser.js';
 import { errorMiddleware } from './http/error-middleware.js';
@@ -32,6 +36,9 @@ export interface AppDeps {
   auth: { service: AuthService; jwtSecret: string };
   /** Staff sign-in (password + TOTP for admins); its routes are mounted under `/api/v1/staff/auth`. */
   staffAuth?: Pick<StaffAuth, 'routes'>;
+  /** The account's patients (就诊人) and consents, behind `requirePatient()`. */
+  patients: PatientsService;
+  consents: ConsentsService;
   db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
   clock: Clock;
 }
@@ -49,6 +56,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   api.use(directory.routes());
   const auth = authRoutes(deps.auth.service, { jwtSecret: deps.auth.jwtSecret, now: () => deps.clock.now() });
   api.use(auth.routes());
+  const patientAuth = { jwtSecret: deps.auth.jwtSecret, now: () => deps.clock.now() };
+  api.use(patientRoutes(deps.patients, patientAuth).routes());
+  api.use(consentRoutes(deps.consents, patientAuth).routes());
   if (deps.staffAuth) api.use(deps.staffAuth.routes.routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });

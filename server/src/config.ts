@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   HOSPITAL_TIMEOUT_MS: millis(3000),
   /** `HOSPITAL_RETRIES` (default `2`): retries of a failed idempotent hospital call (with back-off). */
   HOSPITAL_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** `HOSPITAL_MPI_INDEX_KEY` (default the simulator's demo key): HMAC key of the hospitals' resident-id index, to link a new patient to the master patient index; never logged. */
+  HOSPITAL_MPI_INDEX_KEY: z.string().min(1).default('careloop-demo-blind-index-key'),
   /** `DIRECTORY_SYNC_INTERVAL_MS` (default `600000`, 10 min): how often the directory cache is refreshed from the hospital. */
   DIRECTORY_SYNC_INTERVAL_MS: millis(600_000),
   /** `DIRECTORY_STALE_AFTER_MS` (default `3600000`, 1 h): after this long without a successful sync the directory is served with `stale: true`. */

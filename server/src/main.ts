@@ -11,6 +11,10 @@ import { loadAuthSecrets } from './features/auth/secrets.js';
 import { createAuthService, type AuthService } from './features/auth/service.js';
 import { createDirectoryModels } from './features/directory/model.js';
 import { createDirectoryService } from './features/directory/service.js';
+import { createConsentModels } from './features/consents/model.js';
+import { createConsentsService } from './features/consents/service.js';
+import { createPatientModels } from './features/patients/model.js';
+import { createPatientsService } from './features/patients/service.js';
 import { FhirHospitalSystem } from './integrations/hospital/fhir/fhir-hospital-system.js';
 import { startHospitalSimulator } from './integrations/hospital/simulator/index.js';
 import { WechatClient } from './integrations/wechat/client.js';
@@ -103,7 +107,33 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       logger.info({ accounts: seeded.length }, 'demo staff accounts ready');
     }
 
-    const app = createApp({ config, logger, hospital, directory, auth: { service: authService, jwtSecret: secrets.jwtSecret }, staffAuth, db, clock });
+    const patients = createPatientsService({
+      models: await createPatientModels(db.connection),
+      crypto: secrets.fieldCrypto,
+      hospital,
+      clock,
+      logger: logger.child({ component: 'patients' }),
+      mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY,
+    });
+    const consents = createConsentsService({
+      models: await createConsentModels(db.connection),
+      patients,
+      clock,
+      logger: logger.child({ component: 'consents' }),
+    });
+
+    const app = createApp({
+      config,
+      logger,
+      hospital,
+      directory,
+      auth: { service: authService, jwtSecret: secrets.jwtSecret },
+      staffAuth,
+      patients,
+      consents,
+      db,
+      clock,
+    });
     const server = http.createServer(app.callback());
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 5_000;

@@ -11,6 +11,11 @@ import { loadAuthSecrets } from '../../server/src/features/auth/secrets.js';
 import { createAuthService, type AuthService } from '../../server/src/features/auth/service.js';
 import { createDirectoryModels } from '../../server/src/features/directory/model.js';
 import { createDirectoryService, type DirectoryService } from '../../server/src/features/directory/service.js';
+import { createConsentModels } from '../../server/src/features/consents/model.js';
+import { createConsentsService } from '../../server/src/features/consents/service.js';
+import { createPatientModels } from '../../server/src/features/patients/model.js';
+import { createPatientsService } from '../../server/src/features/patients/service.js';
+import { createStaffAuth } from '../../server/src/features/staff-auth/index.js';
 import { FhirHospitalSystem } from '../../server/src/integrations/hospital/fhir/fhir-hospital-system.js';
 import type { HospitalSystem } from '../../server/src/integrations/hospital/port.js';
 import { WechatClient } from '../../server/src/integrations/wechat/client.js';
@@ -57,6 +62,8 @@ export interface TestAppOptions {
    * the sandbox's credentials unless given; absent: an address nothing listens on.
    */
   wechat?: { baseUrl: string; appid?: string; secret?: string; timeoutMs?: number; sandbox?: boolean };
+  /** Mount staff sign-in with the seeded demo staff (as main does next to the simulator). */
+  staffAuth?: boolean;
 }
 
 /** Fixed test keys (so a test can sign its own tokens); never used outside tests. */
@@ -140,12 +147,40 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     sandbox: options.wechat?.sandbox ?? true,
   });
+  const patients = createPatientsService({
+    models: await createPatientModels(connection),
+    crypto: secrets.fieldCrypto,
+    hospital,
+    clock: options.clock,
+    logger: logger.child({ component: 'patients' }),
+    mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY,
+  });
+  const consents = createConsentsService({
+    models: await createConsentModels(connection),
+    patients,
+    clock: options.clock,
+    logger: logger.child({ component: 'consents' }),
+  });
+  let staffAuth: ReturnType<typeof createStaffAuth> | undefined;
+  if (options.staffAuth) {
+    staffAuth = createStaffAuth({
+      connection,
+      clock: options.clock,
+      logger: logger.child({ component: 'staff-auth' }),
+      jwtSecret: secrets.jwtSecret,
+      crypto: secrets.fieldCrypto,
+    });
+    await staffAuth.seedDemoStaff();
+  }
   const app = createApp({
     config,
     logger,
     hospital,
     directory,
     auth: { service: auth, jwtSecret: secrets.jwtSecret },
+    ...(staffAuth ? { staffAuth } : {}),
+    patients,
+    consents,
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });

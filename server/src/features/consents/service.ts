@@ -1,0 +1,132 @@
+import type { ConsentGrant, ConsentKind, ConsentWithdraw, SubscribeTemplate } from '@careloop/shared/contracts/consents';
+import { Types } from 'mongoose';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logging/logger.js';
+import type { PatientsService } from '../patients/service.js';
+import type { ConsentModels, ConsentRecord } from './model.js';
+
+/** How a withdrawal through the app is recorded. */
+export const WITHDRAWN_BY_USER = 'user_request';
+
+/** A consent record as the service hands it out. */
+export interface ConsentView {
+  id: string;
+  kind: ConsentKind;
+  version: string;
+  patientId: string | null;
+  grantedAt: Date;
+  withdrawnAt: Date | null;
+  withdrawnHow: string | null;
+  actingAccountId: string;
+  templateIds: SubscribeTemplate[];
+}
+
+/** Granting, withdrawing and listing consents, as the signed-in account. */
+export interface ConsentsService {
+  /** The consent records the account made, newest first. */
+  list(accountId: string): Promise<ConsentView[]>;
+  /** Records a new consent (a new record, even when one is already in force). */
+  grant(accountId: string, input: ConsentGrant): Promise<ConsentView>;
+  /** Withdraws the consent(s) in force that match; returns the records withdrawn (maybe none). */
+  withdraw(accountId: string, input: ConsentWithdraw): Promise<ConsentView[]>;
+}
+
+/** What the consents service needs. */
+export interface ConsentsServiceDeps {
+  models: ConsentModels;
+  /** Decides (through the access policy) whether the account may act for a patient. */
+  patients: Pick<PatientsService, 'authorize'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+function view(record: ConsentRecord): ConsentView {
+  return {
+    id: record._id.toHexString(),
+    kind: record.kind,
+    version: record.version,
+    patientId: record.patientId?.toHexString() ?? null,
+    grantedAt: record.grantedAt,
+    withdrawnAt: record.withdrawnAt,
+    withdrawnHow: record.withdrawnHow,
+    actingAccountId: record.actingAccountId.toHexString(),
+    templateIds: record.templateIds.map((t) => ({ id: t.id, kind: t.kind })),
+  };
+}
+
+/** The consents service on the `consents` collection. */
+export function createConsentsService(deps: ConsentsServiceDeps): ConsentsService {
+  const { Consent } = deps.models;
+
+  /** The patient the consent is about (checked by the policy), or null for the account holder. */
+  const subject = async (accountId: string, patientId: string | undefined): Promise<Types.ObjectId | null> => {
+    if (patientId === undefined) return null;
+    const patient = await deps.patients.authorize(accountId, patientId, 'write');
+    return new Types.ObjectId(patient.id);
+  };
+
+  return {
+    async list(accountId) {
+      const records = await Consent.find({ actingAccountId: new Types.ObjectId(accountId) })
+        .sort({ grantedAt: -1, _id: -1 })
+        .lean<ConsentRecord[]>();
+      return records.map(view);
+    },
+
+    async grant(accountId, input) {
+      const patientId = await subject(accountId, input.patientId);
+      const created = await Consent.create({
+        actingAccountId: new Types.ObjectId(accountId),
+        patientId,
+        kind: input.kind,
+        version: input.version,
+        templateIds: input.templateIds ?? [],
+        grantedAt: deps.clock.now(),
+        withdrawnAt: null,
+        withdrawnHow: null,
+        withdrawnBy: null,
+      });
+      deps.logger.info({ consentId: created._id.toHexString(), kind: input.kind }, 'consent granted');
+      return view(created.toObject());
+    },
+
+    async withdraw(accountId, input) {
+      const patientId = await subject(accountId, input.patientId);
+      const actor = new Types.ObjectId(accountId);
+      // Consents about the account holder are the account's own; a patient's are anyone's who may act for them.
+      const scope = patientId === null ? { patientId: null, actingAccountId: actor } : { patientId };
+      const filter: Record<string, unknown> = { ...scope, kind: input.kind, withdrawnAt: null };
+      if (input.templateIds !== undefined) filter['templateIds.id'] = { $in: input.templateIds };
+      const inForce = await Consent.find(filter).lean<ConsentRecord[]>();
+      const now = deps.clock.now();
+      const withdrawn: ConsentView[] = [];
+      for (const record of inForce) {
+        const updated = await Consent.findOneAndUpdate(
+          { _id: record._id, withdrawnAt: null },
+          { $set: { withdrawnAt: now, withdrawnHow: WITHDRAWN_BY_USER, withdrawnBy: actor } },
+          { new: true },
+        ).lean<ConsentRecord>();
+        if (!updated) continue;
+        withdrawn.push(view(updated));
+        // Withdrawing some templates of a record: the rest stay allowed, as a new record (the
+        // history keeps the original, withdrawn, and when the rest were re-recorded).
+        const rest = input.templateIds === undefined ? [] : record.templateIds.filter((t) => !input.templateIds!.includes(t.id));
+        if (rest.length > 0) {
+          await Consent.create({
+            actingAccountId: actor,
+            patientId: record.patientId,
+            kind: record.kind,
+            version: record.version,
+            templateIds: rest,
+            grantedAt: now,
+            withdrawnAt: null,
+            withdrawnHow: null,
+            withdrawnBy: null,
+          });
+        }
+      }
+      deps.logger.info({ kind: input.kind, withdrawn: withdrawn.length }, 'consent withdrawn');
+      return withdrawn;
+    },
+  };
+}
