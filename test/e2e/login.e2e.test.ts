@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { residentIdCheckChar } from '../../shared/src/domain/id-card.js';
+import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/demo-accounts.js';
+import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { useTestMongo, uniqueDbName, type TestMongo } from '../support/mongo.js';
 
 // A patient signs in on the H5 app (the WeChat sandbox's demo identities stand in for wx.login),
@@ -126,4 +128,41 @@ describe('H5 app: 我的 → 登录 → demo identity → 就诊人', () => {
     await page.screenshot({ path: join(dataDir, 'patients.png') });
     await page.close();
   }, 180_000);
+});
+
+describe('H5 app: staff login', () => {
+  it('signs a doctor in with a password, and asks an admin for the authenticator code first', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
+    // `/staff` is the address staff are given; the app rewrites it to the staff login page.
+    await page.goto(`${app.url}/staff`, { waitUntil: 'domcontentloaded' });
+    const root = 'staff-login-page';
+    await page.getByTestId(root).waitFor({ state: 'visible', timeout: 30_000 });
+
+    await fill(page, root, 'staff-username', 'doctor.core');
+    await fill(page, root, 'staff-password', 'not-the-password');
+    await page.getByTestId('staff-login-submit').click();
+    await page.getByTestId('staff-login-error').waitFor({ state: 'visible', timeout: 10_000 });
+
+    await fill(page, root, 'staff-password', demoStaffPassword);
+    await page.getByTestId('staff-login-submit').click();
+    const welcome = page.getByTestId('staff-welcome');
+    await welcome.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await welcome.innerText()).toContain('欢迎，陈国华（心内科主任医师）');
+    expect(await page.getByTestId('staff-role').innerText()).toBe('医生');
+
+    // An admin: the API answers 401 totp_required, the code field appears, the code signs in.
+    const admin = demoStaffAccounts.find((a) => a.username === 'admin.core');
+    if (!admin?.totpSecret) throw new Error('the demo admin admin.core has no TOTP secret');
+    await page.goto(`${app.url}/packages/staff/pages/login/index`, { waitUntil: 'domcontentloaded' });
+    await fill(page, root, 'staff-username', admin.username);
+    await fill(page, root, 'staff-password', demoStaffPassword);
+    await page.getByTestId('staff-login-submit').click();
+    await page.getByTestId('staff-totp').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByTestId('staff-login-error').innerText()).toContain('动态验证码');
+    await fill(page, root, 'staff-totp', totpCode(admin.totpSecret, new Date()));
+    await page.getByTestId('staff-login-submit').click();
+    await page.getByTestId('staff-welcome').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByTestId('staff-role').innerText()).toBe('机构管理员');
+    await page.close();
+  }, 120_000);
 });
