@@ -166,3 +166,59 @@ describe('H5 app: staff login', () => {
     await page.close();
   }, 120_000);
 });
+
+describe('H5 app: an expired access token', () => {
+  it('is refreshed once behind the scenes, and 退出登录 signs out', async () => {
+    // A second app whose access tokens live one second, on its own database.
+    const { loadConfig } = await import('../../server/src/config.js');
+    const { startCareLoop } = await import('../../server/src/main.js');
+    const shortDir = mkdtempSync(join(tmpdir(), 'careloop-e2e-refresh-'));
+    const shortLived = await startCareLoop(
+      loadConfig({
+        PORT: '0',
+        CARELOOP_DATA_DIR: shortDir,
+        MONGODB_URI: mongo.uri,
+        MONGODB_DB: uniqueDbName('e2e_refresh'),
+        H5_DIR: h5Dir,
+        LOG_LEVEL: 'silent',
+        ACCESS_TOKEN_TTL_SECONDS: '1',
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    try {
+      const stored = async (): Promise<{ accessToken: string; refreshToken: string } | null> =>
+        page.evaluate(() => {
+          const raw = window.localStorage.getItem('careloop.auth');
+          if (!raw) return null;
+          // Taro's H5 storage wraps values as { data: value }.
+          const parsed = JSON.parse(raw) as { data?: { accessToken: string; refreshToken: string } | '' };
+          return parsed.data ? parsed.data : null;
+        });
+      await page.goto(`${shortLived.url}/packages/account/pages/login/index`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('demo-identity').filter({ hasText: '李先生' }).click();
+      const me = page.getByTestId('page-me');
+      await me.locator('[data-testid="profile-card"][data-signed-in="yes"]').waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await me.getByTestId('profile-nickname').innerText()).toBe('李先生');
+      const before = await stored();
+      expect(before).not.toBeNull();
+
+      await page.waitForTimeout(2_500);
+      // Showing 我的 again reloads the profile with the now expired token: refreshed, still signed in.
+      await page.locator('.weui-tabbar__item').filter({ hasText: '首页' }).click();
+      await page.locator('.weui-tabbar__item').filter({ hasText: '我的' }).click();
+      await expect.poll(async () => (await stored())?.refreshToken, { timeout: 10_000 }).not.toBe(before?.refreshToken);
+      expect(await page.getByTestId('login-page').count()).toBe(0);
+      expect(await me.getByTestId('profile-card').getAttribute('data-signed-in')).toBe('yes');
+
+      await me.getByTestId('logout-button').click();
+      // Taro H5's showModal (its class names say "model").
+      await page.locator('.taro-model__confirm').filter({ hasText: '退出' }).click();
+      await me.locator('[data-testid="profile-card"][data-signed-in="no"]').waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await stored()).toBeNull();
+    } finally {
+      await page.close();
+      await shortLived.stop();
+      rmSync(shortDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
