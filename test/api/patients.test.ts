@@ -127,6 +127,16 @@ describe('with the hospital simulator', () => {
     expect(await rawPatients()).toHaveLength(1);
   });
 
+  it('adds the same person once when the requests race (the unique index decides)', async () => {
+    const body = { relationship: 'parent', name: '李秀兰', idType: 'resident_id', idNumber: LI };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => create(body)));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const response of responses.filter((r) => r.status === 409)) {
+      expect((await readJson(response)).error.code).toBe('patient_exists');
+    }
+    expect(await rawPatients()).toHaveLength(1);
+  });
+
   it('lets another account add the same person', async () => {
     const bob = await signIn(app, 'sandbox:bob');
     expect((await create({ relationship: 'self', name: '张伟', idType: 'resident_id', idNumber: ZHANG })).status).toBe(201);
