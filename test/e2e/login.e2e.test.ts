@@ -186,14 +186,16 @@ describe('H5 app: an expired access token', () => {
     );
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     try {
-      const stored = async (): Promise<{ accessToken: string; refreshToken: string } | null> =>
-        page.evaluate(() => {
-          const raw = window.localStorage.getItem('careloop.auth');
-          if (!raw) return null;
-          // Taro's H5 storage wraps values as { data: value }.
-          const parsed = JSON.parse(raw) as { data?: { accessToken: string; refreshToken: string } | '' };
-          return parsed.data ? parsed.data : null;
-        });
+      const stored = async (): Promise<{ accessToken: string; refreshToken: string } | null> => {
+        // The test tsconfig has no DOM types; the callback runs in the page.
+        const raw = await page.evaluate(() =>
+          (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('careloop.auth'),
+        );
+        if (!raw) return null;
+        // Taro's H5 storage wraps values as { data: value }.
+        const parsed = JSON.parse(raw) as { data?: { accessToken: string; refreshToken: string } | '' };
+        return parsed.data ? parsed.data : null;
+      };
       await page.goto(`${shortLived.url}/packages/account/pages/login/index`, { waitUntil: 'domcontentloaded' });
       await page.getByTestId('demo-identity').filter({ hasText: '李先生' }).click();
       const me = page.getByTestId('page-me');
