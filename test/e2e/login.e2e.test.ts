@@ -125,6 +125,15 @@ describe('H5 app: 我的 → 登录 → demo identity → 就诊人', () => {
     const idText = await item.getByTestId('patient-item-id').innerText();
     expect(idText).toContain(`110***********${first17.slice(14)}${check}`);
     expect(idText).not.toContain(first17);
+
+    // The same person again: the server's 409 is shown next to the identity number.
+    await patients.getByTestId('patient-add-button').click();
+    await page.getByTestId(form).getByTestId('relationship-option').filter({ hasText: '父母' }).click();
+    await fill(page, form, 'field-name', '张建国');
+    await fill(page, form, 'field-idNumber', `${first17}${check}`);
+    await page.getByTestId(form).getByTestId('patient-submit').click();
+    await idError.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await idError.innerText()).toBe('该就诊人已添加，无需重复添加；请在就诊人列表中查看');
     await page.screenshot({ path: join(dataDir, 'patients.png') });
     await page.close();
   }, 180_000);

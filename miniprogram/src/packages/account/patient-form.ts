@@ -87,3 +87,16 @@ export function serverErrors(details: unknown, fallback: string): PatientFormErr
   const errors = toErrors(issues);
   return Object.keys(errors).length > 0 ? errors : { form: fallback };
 }
+
+/** 409s the BFF answers for a new patient, shown next to the field the user should change. */
+const CONFLICT_FIELDS: Record<string, PatientField> = {
+  patient_exists: 'idNumber',
+  patient_self_exists: 'relationship',
+};
+
+/** Places a failed save's message: 400 details by field path, known 409s by code, the rest on the form. */
+export function saveErrors(error: { status: number; code: string; message: string; details?: unknown }): PatientFormErrors {
+  if (error.status === 400) return serverErrors(error.details, error.message);
+  const field = CONFLICT_FIELDS[error.code];
+  return field ? { [field]: error.message } : { form: error.message };
+}

@@ -7,7 +7,7 @@ import { PageRoot } from '../../../../components/page-root';
 import { RequestView } from '../../../../components/request-view';
 import { useRequest } from '../../../../hooks/use-request';
 import { toApiError } from '../../../../services/api-error';
-import { serverErrors, validateCreate, validateUpdate, type PatientField, type PatientFormErrors, type PatientFormValues } from '../../patient-form';
+import { saveErrors, validateCreate, validateUpdate, type PatientField, type PatientFormErrors, type PatientFormValues } from '../../patient-form';
 import { ID_TYPE_LABELS, RELATIONSHIP_LABELS } from '../../patient-labels';
 import { patientsApi } from '../../patients-api';
 import './index.scss';
@@ -45,21 +45,20 @@ function PatientForm({ patient }: { patient: Patient | null }) {
   };
 
   const submit = async () => {
-    const checked = patient ? validateUpdate(values) : validateCreate(values);
-    if (!checked.ok) {
-      setErrors(checked.errors);
+    // The shared schemas check here first, so the user sees the server's own messages at once.
+    const save = patient ? saveUpdate(patient.id, values) : saveCreate(values);
+    if (!save.ok) {
+      setErrors(save.errors);
       return;
     }
     setBusy(true);
     setErrors({});
     try {
-      if (patient) await patientsApi.update(patient.id, checked.body);
-      else await patientsApi.create(checked.body as Parameters<typeof patientsApi.create>[0]);
+      await save.run();
       void Taro.showToast({ title: '已保存', icon: 'success' });
       void Taro.navigateBack();
     } catch (error) {
-      const apiError = toApiError(error);
-      setErrors(apiError.status === 400 ? serverErrors(apiError.details, apiError.message) : { form: apiError.message });
+      setErrors(saveErrors(toApiError(error)));
     } finally {
       setBusy(false);
     }
@@ -154,6 +153,18 @@ function PatientForm({ patient }: { patient: Patient | null }) {
       </View>
     </View>
   );
+}
+
+type Save = { ok: true; run: () => Promise<unknown> } | { ok: false; errors: PatientFormErrors };
+
+function saveCreate(values: PatientFormValues): Save {
+  const checked = validateCreate(values);
+  return checked.ok ? { ok: true, run: () => patientsApi.create(checked.body) } : checked;
+}
+
+function saveUpdate(id: string, values: PatientFormValues): Save {
+  const checked = validateUpdate(values);
+  return checked.ok ? { ok: true, run: () => patientsApi.update(id, checked.body) } : checked;
 }
 
 function Field({ label, field, error, children }: { label: string; field: PatientField; error?: string; children: ReactNode }) {
