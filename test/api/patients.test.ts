@@ -163,6 +163,18 @@ describe('with the hospital simulator', () => {
     expect(await rawPatients()).toHaveLength(10);
   });
 
+  it('keeps the limit when adds race: twelve at once give ten 201 and two 409 patient_limit', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        create({ relationship: 'other', name: '家人', idType: 'passport', idNumber: `E${String(10_000_000 + i)}` }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    expect(await rawPatients()).toHaveLength(10);
+  });
+
   it.each([
     ['an invalid check character', { idNumber: ZHANG.slice(0, 17) + (ZHANG.endsWith('0') ? '1' : '0') }, 'body.idNumber'],
     ['a birth date in the future', { idNumber: residentId('11010520991231123') }, 'body.idNumber'],

@@ -178,6 +178,13 @@ export function createPatientsService(deps: PatientsServiceDeps): PatientsServic
       }
       try {
         const created = await Patient.create(record);
+        // Concurrent adds all passed the count above: the ones ranked past the limit (ids grow
+        // with insertion) take their insert back, so the account never ends up with more.
+        const rank = await Patient.countDocuments({ ...live, _id: { $lte: created._id } });
+        if (rank > MAX_PATIENTS_PER_ACCOUNT) {
+          await Patient.deleteOne({ _id: created._id });
+          throw patientLimit();
+        }
         deps.logger.info({ patientId: created._id.toHexString(), linked: hospitalPatientId !== null }, 'patient added');
         return view(created.toObject());
       } catch (error) {
