@@ -1,54 +1,15 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { residentIdCheckChar } from '../../shared/src/domain/id-card.js';
 import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/demo-accounts.js';
 import { totpCode } from '../../server/src/features/staff-auth/totp.js';
-import { useTestMongo, uniqueDbName, type TestMongo } from '../support/mongo.js';
+import { startBrowserTestApp, useBrowserApp } from '../support/browser-app.js';
 
 // A patient signs in on the H5 app (the WeChat sandbox's demo identities stand in for wx.login),
 // sees the account on 我的, and adds a family member whose identity number comes back masked.
 
-const repoRoot = join(import.meta.dirname, '..', '..');
-const h5Dir = join(repoRoot, 'miniprogram', 'dist-h5');
-
-let mongo: TestMongo;
-let app: { url: string; stop(): Promise<void> };
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  if (!existsSync(join(h5Dir, 'index.html'))) {
-    throw new Error('the H5 app is not built: run `node scripts/build.mjs` (npm test does) before the browser tests');
-  }
-  mongo = await useTestMongo();
-  dataDir = mkdtempSync(join(tmpdir(), 'careloop-e2e-login-'));
-  const { loadConfig } = await import('../../server/src/config.js');
-  const { startCareLoop } = await import('../../server/src/main.js');
-  // No WECHAT_APPID / WECHAT_SECRET: the embedded WeChat sandbox answers sign-in.
-  const config = loadConfig({
-    PORT: '0',
-    CARELOOP_DATA_DIR: dataDir,
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB: uniqueDbName('e2e_login'),
-    H5_DIR: h5Dir,
-    LOG_LEVEL: 'silent',
-  });
-  app = await startCareLoop(config);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await mongo?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const t = useBrowserApp('e2e_login');
 
 /** Types into a Taro <Input> inside the field wrapper `testId` (H5 renders a native input inside). */
 async function fill(page: Page, scope: string, testId: string, value: string): Promise<void> {
@@ -59,8 +20,8 @@ async function fill(page: Page, scope: string, testId: string, value: string): P
 
 describe('H5 app: 我的 → 登录 → demo identity → 就诊人', () => {
   it('signs in with a demo identity and adds a family member whose ID number is shown masked', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    await page.goto(app.url, { waitUntil: 'domcontentloaded' });
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await page.goto(t.app.url, { waitUntil: 'domcontentloaded' });
     // 首页 is public: it loads without signing in.
     await page.getByTestId('institution-item').first().waitFor({ state: 'visible', timeout: 30_000 });
 
@@ -88,7 +49,7 @@ describe('H5 app: 我的 → 登录 → demo identity → 就诊人', () => {
     expect(await me.getByTestId('logout-button').isVisible()).toBe(true);
 
     // The patients API may not exist yet: 401 (signed out) means it does, 404 means not yet.
-    const probe = await fetch(`${app.url}/api/v1/patients`);
+    const probe = await fetch(`${t.app.url}/api/v1/patients`);
     if (probe.status !== 401) {
       console.warn(`GET /api/v1/patients answered ${probe.status}: skipping the family-member part`);
       await page.close();
@@ -134,16 +95,16 @@ describe('H5 app: 我的 → 登录 → demo identity → 就诊人', () => {
     await page.getByTestId(form).getByTestId('patient-submit').click();
     await idError.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await idError.innerText()).toBe('该就诊人已添加，无需重复添加；请在就诊人列表中查看');
-    await page.screenshot({ path: join(dataDir, 'patients.png') });
+    await page.screenshot({ path: join(t.app.dataDir, 'patients.png') });
     await page.close();
   }, 180_000);
 });
 
 describe('H5 app: staff login', () => {
   it('signs a doctor in with a password, and asks an admin for the authenticator code first', async () => {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
+    const page = await t.browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
     // `/staff` is the address staff are given; the app rewrites it to the staff login page.
-    await page.goto(`${app.url}/staff`, { waitUntil: 'domcontentloaded' });
+    await page.goto(`${t.app.url}/staff`, { waitUntil: 'domcontentloaded' });
     const root = 'staff-login-page';
     await page.getByTestId(root).waitFor({ state: 'visible', timeout: 30_000 });
 
@@ -162,7 +123,7 @@ describe('H5 app: staff login', () => {
     // An admin: the API answers 401 totp_required, the code field appears, the code signs in.
     const admin = demoStaffAccounts.find((a) => a.username === 'admin.core');
     if (!admin?.totpSecret) throw new Error('the demo admin admin.core has no TOTP secret');
-    await page.goto(`${app.url}/packages/staff/pages/login/index`, { waitUntil: 'domcontentloaded' });
+    await page.goto(`${t.app.url}/packages/staff/pages/login/index`, { waitUntil: 'domcontentloaded' });
     await fill(page, root, 'staff-username', admin.username);
     await fill(page, root, 'staff-password', demoStaffPassword);
     await page.getByTestId('staff-login-submit').click();
@@ -179,21 +140,8 @@ describe('H5 app: staff login', () => {
 describe('H5 app: an expired access token', () => {
   it('is refreshed once behind the scenes, and 退出登录 signs out', async () => {
     // A second app whose access tokens live one second, on its own database.
-    const { loadConfig } = await import('../../server/src/config.js');
-    const { startCareLoop } = await import('../../server/src/main.js');
-    const shortDir = mkdtempSync(join(tmpdir(), 'careloop-e2e-refresh-'));
-    const shortLived = await startCareLoop(
-      loadConfig({
-        PORT: '0',
-        CARELOOP_DATA_DIR: shortDir,
-        MONGODB_URI: mongo.uri,
-        MONGODB_DB: uniqueDbName('e2e_refresh'),
-        H5_DIR: h5Dir,
-        LOG_LEVEL: 'silent',
-        ACCESS_TOKEN_TTL_SECONDS: '1',
-      }),
-    );
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const shortLived = await startBrowserTestApp(t.mongo.uri, 'e2e_refresh', { ACCESS_TOKEN_TTL_SECONDS: '1' });
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     try {
       const stored = async (): Promise<{ accessToken: string; refreshToken: string } | null> => {
         // The test tsconfig has no DOM types; the callback runs in the page.
@@ -229,7 +177,6 @@ describe('H5 app: an expired access token', () => {
     } finally {
       await page.close();
       await shortLived.stop();
-      rmSync(shortDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
