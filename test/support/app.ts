@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Connection } from 'mongoose';
 import { createApp } from '../../server/src/app.js';
@@ -23,6 +21,7 @@ import { SANDBOX_APPID, SANDBOX_SECRET } from '../../server/src/integrations/wec
 import { createLogger } from '../../server/src/logging/logger.js';
 import { firstSyncBudgetMs } from '../../server/src/main.js';
 import { uniqueDbName } from './mongo.js';
+import { listenOnLoopback } from './listen.js';
 
 /** A clock the test moves by hand. */
 export interface TestClock extends Clock {
@@ -184,9 +183,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });
-  const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(app);
   return {
     url,
     config,
@@ -196,8 +193,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     logs,
     fetch: (path, init) => fetch(`${url}${path}`, init),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await directory.idle();
       await connection.dropDatabase().catch(() => {});
       await connection.close();

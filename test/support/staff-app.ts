@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
@@ -15,6 +13,7 @@ import { requestId } from '../../server/src/http/request-id.js';
 import type { AppState } from '../../server/src/http/state.js';
 import { createLogger } from '../../server/src/logging/logger.js';
 import { uniqueDbName } from './mongo.js';
+import { listenOnLoopback } from './listen.js';
 
 /** Options of a staff test app. */
 export interface StaffAppOptions {
@@ -81,9 +80,7 @@ export async function startStaffApp(options: StaffAppOptions): Promise<StaffApp>
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
 
-  const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(app);
   return {
     url,
     jwtSecret,
@@ -92,8 +89,7 @@ export async function startStaffApp(options: StaffAppOptions): Promise<StaffApp>
     logs,
     fetch: (path, init) => fetch(`${url}${path}`, init),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await connection.dropDatabase().catch(() => {});
       await connection.close();
     },
