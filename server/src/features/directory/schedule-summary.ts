@@ -1,25 +1,12 @@
 import type { ScheduleDay } from '@careloop/shared';
 import type { HospitalSlot } from '../../integrations/hospital/port.js';
+import { localDateAndHour, zoneOffsetMs } from '../../time-zone.js';
 
 /** The time zone the alliance lives in; dates and half-days are local to it. */
 export const allianceTimeZone = 'Asia/Shanghai';
 
 /** How many local days of schedule the doctor profile shows (today included). */
 export const scheduleHorizonDays = 14;
-
-/** Local date (YYYY-MM-DD) and hour (0–23) of an instant in a time zone. */
-export function localDateAndHour(instant: Date, timeZone: string): { date: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? '';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
-}
 
 /**
  * The [from, to) window of slots a profile shows: from now until local midnight ending the
@@ -31,25 +18,8 @@ export function scheduleWindow(now: Date, timeZone: string, days = scheduleHoriz
   // correcting for the zone's offset on that day (exact even where DST exists).
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const naiveMidnight = Date.UTC(year, month - 1, day + days);
-  const offsetMs = zoneOffsetMs(new Date(naiveMidnight), timeZone);
+  const offsetMs = zoneOffsetMs(timeZone, naiveMidnight);
   return { from: now, to: new Date(naiveMidnight - offsetMs) };
-}
-
-/** The zone's UTC offset at an instant, in ms (Shanghai: +8 h). */
-function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - (instant.getTime() - instant.getMilliseconds());
 }
 
 /**

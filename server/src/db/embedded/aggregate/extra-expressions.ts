@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { Context, evalExpr } from 'mingo/core';
 import type { Options } from 'mingo/types';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
-import { fromLocal, zoneOffsetMs } from './time-zone.js';
+import { fromLocal, zoneOffsetMs } from '../../../time-zone.js';
 
 /**
  * Expression operators where mingo differs from MongoDB, implemented to MongoDB's rules and

@@ -1,6 +1,7 @@
 /**
- * Time-zone arithmetic for aggregation expressions: the UTC offset of an IANA zone (or a
- * "+08:00" offset) at an instant, from Intl, so DST zones work too.
+ * Time-zone arithmetic (aggregation expressions, schedule dates): the UTC offset of an IANA zone
+ * (or a "+08:00" offset) at an instant, from Intl with one cached formatter per zone, so DST
+ * zones work too and hot loops do not build a formatter per call.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -39,4 +40,10 @@ export function fromLocal(localMs: number, zone: string | undefined | null): num
   // One correction step settles DST transitions.
   guess = localMs - zoneOffsetMs(zone, guess);
   return guess;
+}
+
+/** Local date (YYYY-MM-DD) and hour (0–23) of an instant in a time zone. */
+export function localDateAndHour(instant: Date, timeZone: string): { date: string; hour: number } {
+  const local = new Date(instant.getTime() + zoneOffsetMs(timeZone, instant.getTime()));
+  return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
 }
