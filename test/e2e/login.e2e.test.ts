@@ -139,8 +139,10 @@ describe('H5 app: staff login', () => {
 
 describe('H5 app: an expired access token', () => {
   it('is refreshed once behind the scenes, and 退出登录 signs out', async () => {
-    // A second app whose access tokens live one second, on its own database.
-    const shortLived = await startBrowserTestApp(t.mongo.uri, 'e2e_refresh', { ACCESS_TOKEN_TTL_SECONDS: '1' });
+    // A second app whose access tokens live four seconds, on its own database. (Not one: a JWT's
+    // exp is whole seconds from a floored iat, so a 1 s token can be dead within milliseconds of
+    // being issued, and a slow machine would then see the refreshed token expire as well.)
+    const shortLived = await startBrowserTestApp(t.mongo.uri, 'e2e_refresh', { ACCESS_TOKEN_TTL_SECONDS: '4' });
     const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     try {
       const stored = async (): Promise<{ accessToken: string; refreshToken: string } | null> => {
@@ -161,7 +163,7 @@ describe('H5 app: an expired access token', () => {
       const before = await stored();
       expect(before).not.toBeNull();
 
-      await page.waitForTimeout(2_500);
+      await page.waitForTimeout(5_000);
       // Showing 我的 again reloads the profile with the now expired token: refreshed, still signed in.
       await page.locator('.weui-tabbar__item').filter({ hasText: '首页' }).click();
       await page.locator('.weui-tabbar__item').filter({ hasText: '我的' }).click();
