@@ -154,6 +154,11 @@ export const PatientUpdateSchema = z
 /** A valid patient update. */
 export type PatientUpdate = z.infer<typeof PatientUpdateSchema>;
 
+/** How an account holds a patient: registered it (`owner`) or acts for its owner (`proxy`). */
+export const PatientAccessSchema = z.enum(['owner', 'proxy']);
+/** An account's relation to a patient it sees. */
+export type PatientAccess = z.infer<typeof PatientAccessSchema>;
+
 /**
  * A patient as the API returns it: identity number and phone masked (`110***********1234`,
  * `138****5678`). `gender` and `birthDate` come from a resident identity number and are null
@@ -176,6 +181,13 @@ export const PatientSchema = z.object({
   chronicConditions: z.array(z.string()),
   /** ISO-8601 with offset. */
   createdAt: z.iso.datetime({ offset: true }),
+  /**
+   * How the signed-in account holds this patient: `proxy` when another account registered the
+   * patient and this one acts for them (家人代办, via an accepted invitation); absent for the
+   * account's own patients (read a missing `access` as `owner`). A proxy reads and changes the
+   * patient but cannot delete it or manage its proxies.
+   */
+  access: PatientAccessSchema.optional(),
 });
 /** A patient in an API response (masked). */
 export type Patient = z.infer<typeof PatientSchema>;
@@ -184,3 +196,61 @@ export type Patient = z.infer<typeof PatientSchema>;
 export const PatientListSchema = z.object({ items: z.array(PatientSchema) });
 /** The list of patients an account manages. */
 export type PatientList = z.infer<typeof PatientListSchema>;
+
+/**
+ * Proxy (家人代办) paths relative to `/api/v1`: the owner invites another account to act for a
+ * patient with a one-time code; the other account accepts it; the owner lists and revokes.
+ */
+export const ProxyPaths = {
+  /** `POST` (owner): a new invitation for the patient → {@link ProxyInvitationSchema} (201). */
+  invitations: (patientId: string) => `/patients/${patientId}/proxy-invitations`,
+  /** `POST` {@link ProxyInvitationAcceptSchema} → the patient, with `access: 'proxy'`. */
+  accept: '/proxy-invitations/accept',
+  /** `GET` (owner) → {@link PatientProxyListSchema}. */
+  proxies: (patientId: string) => `/patients/${patientId}/proxies`,
+  /** `DELETE` (owner) → 204; the account no longer sees the patient. */
+  proxy: (patientId: string, accountId: string) => `/patients/${patientId}/proxies/${accountId}`,
+} as const;
+
+/** How long an invitation code can be accepted. */
+export const PROXY_INVITATION_TTL_MINUTES = 10;
+
+/** Letters and digits of an invitation code: upper case, without the look-alikes 0/O, 1/I/L. */
+export const PROXY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** An invitation code: 8 characters of {@link PROXY_CODE_ALPHABET}. */
+export const ProxyCodeSchema = z
+  .string({ error: '请输入邀请码' })
+  // Read aloud or typed from a chat: case, spaces and dashes do not matter.
+  .transform((code) => code.replace(/[\s-]/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/, { error: '邀请码应为8位字母或数字，请核对后重新输入' }));
+
+/** `POST /patients/:id/proxy-invitations` (201): the code to pass on, shown once. */
+export const ProxyInvitationSchema = z.object({
+  code: z.string(),
+  /** ISO-8601 with offset; 10 minutes after creation. */
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+/** A proxy invitation as its creator sees it. */
+export type ProxyInvitation = z.infer<typeof ProxyInvitationSchema>;
+
+/** `POST /proxy-invitations/accept`. */
+export const ProxyInvitationAcceptSchema = z.strictObject({ code: ProxyCodeSchema });
+/** A valid accept request. */
+export type ProxyInvitationAccept = z.infer<typeof ProxyInvitationAcceptSchema>;
+
+/** An account that acts for a patient. */
+export const PatientProxySchema = z.object({
+  accountId: z.string(),
+  /** The account's nickname, when it set one. */
+  nickname: z.string().optional(),
+  /** When the invitation was accepted, ISO-8601 with offset. */
+  since: z.iso.datetime({ offset: true }),
+});
+/** A proxy of a patient. */
+export type PatientProxy = z.infer<typeof PatientProxySchema>;
+
+/** `GET /patients/:id/proxies` — oldest first. */
+export const PatientProxyListSchema = z.object({ items: z.array(PatientProxySchema) });
+/** The proxies of a patient. */
+export type PatientProxyList = z.infer<typeof PatientProxyListSchema>;
