@@ -11,7 +11,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/account',
-      pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index'],
+      pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index', 'pages/consents/index'],
     },
     {
       // H5 only in practice (the staff work in a browser); the BFF should send `/staff` here.

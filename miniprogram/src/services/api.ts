@@ -17,9 +17,11 @@ import {
   AuthConfigResponseSchema,
   AuthPaths,
   AuthTokensResponseSchema,
+  PhoneBindingResponseSchema,
   type Account,
   type AuthConfigResponse,
   type AuthTokensResponse,
+  type PhoneBindingResponse,
   type UpdateAccountRequest,
 } from '@careloop/shared';
 import { API_ERROR_TEXT, ApiError } from './api-error';
@@ -54,6 +56,11 @@ export interface JsonRequestOptions extends RequestOptions {
    * `none` sends no token and treats a 401 as any other error (public and staff endpoints).
    */
   auth?: 'patient' | 'none';
+  /**
+   * A bearer token of the caller's own, sent with `auth: 'none'` (the staff area keeps its own
+   * session apart from the patient's; a 401 is then the caller's to handle).
+   */
+  bearer?: string;
 }
 
 /**
@@ -82,7 +89,7 @@ export async function requestJson<S extends z.ZodType>(
   const attempt = (token: string | undefined) =>
     send({ url: `${API_BASE_URL}${path}`, method, body: options.body, token, timeoutMs });
 
-  const sentToken = withAuth ? getSession()?.accessToken : undefined;
+  const sentToken = withAuth ? getSession()?.accessToken : options.bearer;
   let response = await attempt(sentToken);
   if (withAuth && response.statusCode === 401) {
     const reason = unauthenticatedReason(response.data);
@@ -283,5 +290,15 @@ export const authApi = {
     const { account } = await requestJson('PATCH', `${API_V1}${AuthPaths.me}`, AccountResponseSchema, { body: changes });
     updateSessionAccount(account);
     return account;
+  },
+  /**
+   * Binds the phone behind a getPhoneNumber code (`sandbox-phone:<digits>` in the sandbox) and
+   * keeps the masked phone with the session, so 我的 shows it at once.
+   */
+  bindPhone: async (code: string): Promise<PhoneBindingResponse> => {
+    const bound = await requestJson('POST', `${API_V1}${AuthPaths.wechatPhone}`, PhoneBindingResponseSchema, { body: { code } });
+    const session = getSession();
+    if (session) updateSessionAccount({ ...session.account, phoneMasked: bound.phoneMasked });
+    return bound;
   },
 };

@@ -9,9 +9,14 @@ import { useSession } from '../../hooks/use-session';
 import { authApi } from '../../services/api';
 import { toApiError } from '../../services/api-error';
 import { accountRoutes } from '../../services/routes';
+import { accountPages } from '../../packages/account/account-routes';
+import { PhoneBinding } from './phone-binding';
 import './index.scss';
 
-/** 我的 tab: the account (login, profile, family members, logout) and the 大字模式 setting. */
+/**
+ * 我的 tab: the account (login, profile, phone, family members, consents, logout) and the
+ * 大字模式 setting.
+ */
 export default function MePage() {
   const session = useSession();
   const [largeText, setLargeText] = useLargeText();
@@ -61,6 +66,8 @@ export default function MePage() {
         </View>
       )}
 
+      {account ? <PhoneBinding phoneMasked={account.phoneMasked} /> : null}
+
       {account ? (
         <NavCard
           testId="patients-entry"
@@ -69,6 +76,17 @@ export default function MePage() {
           title="就诊人管理"
           lines={['添加家人，一人绑卡全家用']}
           onClick={() => void Taro.navigateTo({ url: accountRoutes.patients })}
+        />
+      ) : null}
+
+      {account ? (
+        <NavCard
+          testId="consents-entry"
+          titleTestId="consents-entry-title"
+          id="consents"
+          title="隐私与授权"
+          lines={['健康信息处理、医联体共享、消息提醒，可随时撤回']}
+          onClick={() => void Taro.navigateTo({ url: accountPages.consents })}
         />
       ) : null}
 
