@@ -3,6 +3,8 @@ import { Router } from '@koa/router';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHealth } from './db/mongoose.js';
+import { auditRoutes } from './features/audit/routes.js';
+import type { AuditService } from './features/audit/service.js';
 import { authRoutes } from './features/auth/routes.js';
 import type { AuthService } from './features/auth/service.js';
 import { consentRoutes } from './features/consents/routes.js';
@@ -12,6 +14,8 @@ import type { DirectoryService } from './features/directory/service.js';
 import { patientRoutes } from './features/patients/routes.js';
 import type { PatientsService } from './features/patients/service.js';
 import type { StaffAuth } from './features/staff-auth/index.js';
+import { staffPatientRoutes } from './features/staff-patients/routes.js';
+import type { StaffPatientsService } from './features/staff-patients/service.js';
 import { jsonBody } from './http/body-parser.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { healthRoutes } from './http/health.js';
@@ -35,7 +39,11 @@ export interface AppDeps {
   /** Patient sign-in, and the secret access tokens are verified with. */
   auth: { service: AuthService; jwtSecret: string };
   /** Staff sign-in (password + TOTP for admins); its routes are mounted under `/api/v1/staff/auth`. */
-  staffAuth?: Pick<StaffAuth, 'routes'>;
+  staffAuth?: Pick<StaffAuth, 'routes'> & Partial<Pick<StaffAuth, 'requireStaff'>>;
+  /** The audit log (`GET /api/v1/staff/audit`); mounted with staff auth. */
+  audit?: AuditService;
+  /** Staff access to patient data (`/api/v1/staff/patients/:id[/export]`); mounted with staff auth. */
+  staffPatients?: StaffPatientsService;
   /** The account's patients (就诊人) and consents, behind `requirePatient()`. */
   patients: PatientsService;
   consents: ConsentsService;
@@ -60,6 +68,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   api.use(patientRoutes(deps.patients, patientAuth).routes());
   api.use(consentRoutes(deps.consents, patientAuth).routes());
   if (deps.staffAuth) api.use(deps.staffAuth.routes.routes());
+  const requireStaff = deps.staffAuth?.requireStaff;
+  if (requireStaff && deps.audit) api.use(auditRoutes(deps.audit, requireStaff).routes());
+  if (requireStaff && deps.staffPatients) api.use(staffPatientRoutes(deps.staffPatients, requireStaff).routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
 

@@ -5,6 +5,8 @@ import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startDatabase } from './db/mongoose.js';
+import { createAuditModels } from './features/audit/model.js';
+import { createAuditService } from './features/audit/service.js';
 import { createAuthModels } from './features/auth/model.js';
 import { createStaffAuth } from './features/staff-auth/index.js';
 import { loadAuthSecrets } from './features/auth/secrets.js';
@@ -15,6 +17,7 @@ import { createConsentModels } from './features/consents/model.js';
 import { createConsentsService } from './features/consents/service.js';
 import { createPatientModels } from './features/patients/model.js';
 import { createPatientsService } from './features/patients/service.js';
+import { createStaffPatientsService } from './features/staff-patients/service.js';
 import { FhirHospitalSystem } from './integrations/hospital/fhir/fhir-hospital-system.js';
 import { startHospitalSimulator } from './integrations/hospital/simulator/index.js';
 import { WechatClient } from './integrations/wechat/client.js';
@@ -114,12 +117,22 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       clock,
       logger: logger.child({ component: 'patients' }),
       mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY,
+      accounts: authService,
     });
     const consents = createConsentsService({
       models: await createConsentModels(db.connection),
       patients,
       clock,
       logger: logger.child({ component: 'consents' }),
+    });
+    const audit = createAuditService({ models: await createAuditModels(db.connection), clock, logger: logger.child({ component: 'audit' }) });
+    const staffPatients = createStaffPatientsService({
+      patients,
+      consents,
+      hospital,
+      audit,
+      clock,
+      logger: logger.child({ component: 'staff-patients' }),
     });
 
     const app = createApp({
@@ -131,6 +144,8 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       staffAuth,
       patients,
       consents,
+      audit,
+      staffPatients,
       db,
       clock,
     });

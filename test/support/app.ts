@@ -4,6 +4,8 @@ import { createApp } from '../../server/src/app.js';
 import type { Clock } from '../../server/src/clock.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { connectMongoose, pingDatabase, type DatabaseHealth } from '../../server/src/db/mongoose.js';
+import { createAuditModels } from '../../server/src/features/audit/model.js';
+import { createAuditService } from '../../server/src/features/audit/service.js';
 import { createAuthModels } from '../../server/src/features/auth/model.js';
 import { loadAuthSecrets } from '../../server/src/features/auth/secrets.js';
 import { createAuthService, type AuthService } from '../../server/src/features/auth/service.js';
@@ -13,7 +15,8 @@ import { createConsentModels } from '../../server/src/features/consents/model.js
 import { createConsentsService } from '../../server/src/features/consents/service.js';
 import { createPatientModels } from '../../server/src/features/patients/model.js';
 import { createPatientsService } from '../../server/src/features/patients/service.js';
-import { createStaffAuth } from '../../server/src/features/staff-auth/index.js';
+import { createStaffAuth, type StaffAuth } from '../../server/src/features/staff-auth/index.js';
+import { createStaffPatientsService } from '../../server/src/features/staff-patients/service.js';
 import { FhirHospitalSystem } from '../../server/src/integrations/hospital/fhir/fhir-hospital-system.js';
 import type { HospitalSystem } from '../../server/src/integrations/hospital/port.js';
 import { WechatClient } from '../../server/src/integrations/wechat/client.js';
@@ -78,6 +81,8 @@ export interface TestApp {
   connection: Connection;
   /** Log lines the app wrote (JSON-parsed). */
   logs: Record<string, unknown>[];
+  /** Staff auth, when the app was started with `staffAuth: true` (to seed more staff). */
+  staffAuth?: StaffAuth;
   /** `fetch` relative to the app. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Stops the server, drops the test database, closes the connection. */
@@ -153,12 +158,22 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     clock: options.clock,
     logger: logger.child({ component: 'patients' }),
     mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY,
+    accounts: auth,
   });
   const consents = createConsentsService({
     models: await createConsentModels(connection),
     patients,
     clock: options.clock,
     logger: logger.child({ component: 'consents' }),
+  });
+  const audit = createAuditService({ models: await createAuditModels(connection), clock: options.clock, logger: logger.child({ component: 'audit' }) });
+  const staffPatients = createStaffPatientsService({
+    patients,
+    consents,
+    hospital,
+    audit,
+    clock: options.clock,
+    logger: logger.child({ component: 'staff-patients' }),
   });
   let staffAuth: ReturnType<typeof createStaffAuth> | undefined;
   if (options.staffAuth) {
@@ -180,6 +195,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(staffAuth ? { staffAuth } : {}),
     patients,
     consents,
+    audit,
+    staffPatients,
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });
@@ -191,6 +208,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     auth,
     connection,
     logs,
+    ...(staffAuth ? { staffAuth } : {}),
     fetch: (path, init) => fetch(`${url}${path}`, init),
     async close() {
       await close();

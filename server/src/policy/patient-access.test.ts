@@ -8,6 +8,7 @@ import {
   type PatientAction,
   type PatientAccessSubject,
   type StaffRole,
+  STAFF_ROLE_ACTIONS,
 } from './patient-access.js';
 
 // The patient p1 is registered by account a-owner, managed by a-daughter, seen at A (the county
@@ -248,5 +249,24 @@ describe('staff who may not know the patient exists', () => {
       ['404', '404', '404'],
       'no_relation',
     );
+  });
+});
+
+describe('manage (proxies, deletion): the owner only', () => {
+  const roles = Object.keys(STAFF_ROLE_ACTIONS) as StaffRole[];
+  const manage = (actor: PatientAccessActor, name: FactsName) => decidePatientAccess(actor, PATIENT, 'manage', seenAtA(name));
+
+  it.each(FACT_NAMES)('owner yes, proxy 403, another account 404 (%s)', (name) => {
+    expect(manage(patient('a-owner'), name)).toEqual(decision('all', 'owner'));
+    expect(manage(patient('a-daughter'), name)).toEqual(decision('role', 'proxy'));
+    expect(manage(patient('a-stranger'), name)).toEqual(decision('404', 'no_relation'));
+  });
+
+  it('no staff role manages a patient, even with every consent in force', () => {
+    for (const role of roles) {
+      const actor = staff(role, role === 'alliance_admin' ? null : A);
+      const rule = role === 'alliance_admin' ? 'alliance_admin' : 'institution_staff';
+      expect(manage(actor, 'processingAndSharing')).toEqual(decision('role', rule));
+    }
   });
 });

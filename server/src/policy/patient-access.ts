@@ -21,7 +21,9 @@
  *    access by staff can be traced to the rule that allowed it.
  *
  * Action names: `read` (view the record, reports, follow-ups), `write` (add or change clinical
- * data, e.g. a follow-up note or an allergy), `export` (download a copy outside the app).
+ * data, e.g. a follow-up note or an allergy), `export` (download a copy outside the app),
+ * `manage` (decide who else may act for the patient — proxy invitations and revocations — and
+ * delete the record: the owner's alone).
  * Pure: the caller gathers the facts; nothing here reads a database or the clock.
  */
 
@@ -51,7 +53,7 @@ export interface PatientAccessSubject {
 }
 
 /** What the actor wants to do with the patient's data. */
-export type PatientAction = 'read' | 'write' | 'export';
+export type PatientAction = 'read' | 'write' | 'export' | 'manage';
 
 /**
  * One consent record of the patient. `institutionId` scopes it to one alliance member
@@ -147,11 +149,14 @@ function staffInstitution(actor: PatientAccessActor): string | null {
 /**
  * The rules, in the order they are tried.
  *
- * - `owner` — the account that registered the patient reads and changes it; no consent is
- *   needed to see one's own data, and it sees what every member holds. Export is a staff
- *   action (a patient's copy of their data is a separate feature), so it is 403.
+ * - `owner` — the account that registered the patient reads and changes it, and manages it
+ *   (invites and revokes proxies, deletes it); no consent is needed to see one's own data, and
+ *   it sees what every member holds. Export is a staff action (a patient's copy of their data
+ *   is a separate feature), so it is 403.
  * - `proxy` — a family account linked to the patient (managing it, or managed by it) acts as
- *   the owner does: read and write, not export. This is how elderly patients are helped.
+ *   the owner does: read and write, not export, and not manage — a proxy cannot add further
+ *   proxies, remove the owner's access or delete the record. This is how elderly patients are
+ *   helped.
  * - `alliance_admin` — reads (never writes or exports) any patient who has granted
  *   alliance-wide `alliance_sharing`; a sharing consent scoped to one member does not count. A
  *   patient who never granted it does not exist for the admin (404); once withdrawn, 403.
@@ -173,7 +178,7 @@ export const PATIENT_ACCESS_RULES: readonly AccessRule[] = [
   {
     id: 'owner',
     matches: (actor, patient) => actor.kind === 'patient' && actor.accountId === patient.ownerAccountId,
-    actions: () => ['read', 'write'],
+    actions: () => ['read', 'write', 'manage'],
     requires: () => null,
     recordsFrom: () => 'all_members',
   },

@@ -29,6 +29,12 @@ export interface ConsentsService {
   grant(accountId: string, input: ConsentGrant): Promise<ConsentView>;
   /** Withdraws the consent(s) in force that match; returns the records withdrawn (maybe none). */
   withdraw(accountId: string, input: ConsentWithdraw): Promise<ConsentView[]>;
+  /**
+   * Every consent record about a patient, in force or withdrawn, whoever made it (the owner or
+   * a proxy), newest first — the facts the access policy needs for staff access. For the
+   * account holder's own patient (`self`), the owner's consents about themself count too.
+   */
+  listForPatient(patient: { id: string; ownerAccountId: string; relationship: string }): Promise<ConsentView[]>;
 }
 
 /** What the consents service needs. */
@@ -127,6 +133,13 @@ export function createConsentsService(deps: ConsentsServiceDeps): ConsentsServic
       }
       deps.logger.info({ kind: input.kind, withdrawn: withdrawn.length }, 'consent withdrawn');
       return withdrawn;
+    },
+
+    async listForPatient(patient) {
+      const about: Array<Record<string, unknown>> = [{ patientId: new Types.ObjectId(patient.id) }];
+      if (patient.relationship === 'self') about.push({ patientId: null, actingAccountId: new Types.ObjectId(patient.ownerAccountId) });
+      const records = await Consent.find({ $or: about }).sort({ grantedAt: -1, _id: -1 }).lean<ConsentRecord[]>();
+      return records.map(view);
     },
   };
 }

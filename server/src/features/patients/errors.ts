@@ -39,3 +39,28 @@ export function accessDenied(decision: Extract<PatientAccessDecision, { allowed:
   if (decision.status === 404) return patientNotFound();
   return new AppError(decision.reason, decision.status, denialMessages[decision.reason] ?? '您没有权限进行此操作');
 }
+
+/** 404: no invitation has this code (mistyped, or never issued). */
+export function invitationNotFound(): AppError {
+  return new AppError('invitation_not_found', 404, '邀请码不存在，请核对后重新输入，或请家人重新生成邀请码');
+}
+
+/** 410: the invitation's 10 minutes are over. */
+export function invitationExpired(): AppError {
+  return new AppError('invitation_expired', 410, '邀请码已过期（有效期10分钟），请家人重新生成邀请码');
+}
+
+/** 409: the invitation was already accepted (each code works once). */
+export function invitationUsed(): ConflictError {
+  return new ConflictError('该邀请码已被使用，每个邀请码只能使用一次；请家人重新生成邀请码', { code: 'invitation_used' });
+}
+
+/** 409: the owner tried to accept an invitation for their own patient. */
+export function proxyIsOwner(): ConflictError {
+  return new ConflictError('这是您自己添加的就诊人，无需接受邀请；请将邀请码发给需要代办的家人', { code: 'proxy_is_owner' });
+}
+
+/** 404: the account does not act for this patient (never did, or was already removed). */
+export function proxyNotFound(): NotFoundError {
+  return new NotFoundError('该家人未在代办此就诊人，请刷新列表后重试');
+}

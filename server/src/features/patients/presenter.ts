@@ -1,5 +1,5 @@
-import type { Patient, PatientList } from '@careloop/shared/contracts/patients';
-import type { PatientView } from './service.js';
+import type { Patient, PatientList, PatientProxyList, ProxyInvitation } from '@careloop/shared/contracts/patients';
+import type { PatientProxyView, PatientView, ProxyInvitationView } from './service.js';
 
 /** A patient as the API shows it: contract fields only (masked), instants as ISO-8601. */
 export function presentPatient(patient: PatientView): Patient {
@@ -16,10 +16,27 @@ export function presentPatient(patient: PatientView): Patient {
     createdAt: patient.createdAt.toISOString(),
   };
   if (patient.phoneMasked !== undefined) presented.phoneMasked = patient.phoneMasked;
+  if (patient.access !== undefined) presented.access = patient.access;
   return presented;
 }
 
 /** `GET /patients`. */
 export function presentPatientList(patients: readonly PatientView[]): PatientList {
   return { items: patients.map(presentPatient) };
+}
+
+/** `POST /patients/:id/proxy-invitations`: the code, shown to the owner once. */
+export function presentProxyInvitation(invitation: ProxyInvitationView): ProxyInvitation {
+  return { code: invitation.code, expiresAt: invitation.expiresAt.toISOString() };
+}
+
+/** `GET /patients/:id/proxies`. */
+export function presentProxyList(proxies: readonly PatientProxyView[]): PatientProxyList {
+  return {
+    items: proxies.map((proxy) => ({
+      accountId: proxy.accountId,
+      ...(proxy.nickname === undefined ? {} : { nickname: proxy.nickname }),
+      since: proxy.since.toISOString(),
+    })),
+  };
 }
