@@ -14,9 +14,14 @@ export default defineAppConfig({
       pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index', 'pages/consents/index'],
     },
     {
+      // 预约挂号: slot picker → 就诊人 → confirm → pay → result; appointment detail; 候补.
+      root: 'packages/booking',
+      pages: ['pages/slots/index', 'pages/patient/index', 'pages/confirm/index', 'pages/result/index', 'pages/detail/index', 'pages/waitlist/index'],
+    },
+    {
       // H5 only in practice (the staff work in a browser); the BFF should send `/staff` here.
       root: 'packages/staff',
-      pages: ['pages/login/index'],
+      pages: ['pages/login/index', 'pages/home/index', 'pages/audit/index'],
     },
   ],
   window: {

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
+import { Button } from '@nutui/nutui-react-taro';
 import { formatFen, type ScheduleDay } from '@careloop/shared';
 import { PageRoot } from '../../../../components/page-root';
 import { RequestView } from '../../../../components/request-view';
@@ -8,6 +9,7 @@ import { StaleBanner } from '../../../../components/stale-banner';
 import { useRequest } from '../../../../hooks/use-request';
 import { directoryApi } from '../../../../services/api';
 import { formatLocalDate } from '../../../../services/datetime';
+import { bookingRoutes } from '../../../../pages/appointments/booking-routes';
 import { requiredParam } from '../../route-params';
 import './index.scss';
 
@@ -19,6 +21,9 @@ export default function DoctorPage() {
   const doctorId = params.doctorId ?? '';
   const request = useRequest(() => directoryApi.doctor(requiredParam(doctorId, '医生')), [doctorId]);
   const doctorName = request.status === 'success' ? request.data.doctor.name : '';
+  // 预约挂号: a tapped day opens the slot picker on that day; the button, on the first day with places.
+  const book = (date: string) => void Taro.navigateTo({ url: bookingRoutes.slots(doctorId, date) });
+  const firstOpenDay = (schedule: ScheduleDay[]): string => (schedule.find((d) => d.available > 0) ?? schedule[0])?.date ?? '';
 
   useEffect(() => {
     if (doctorName) void Taro.setNavigationBarTitle({ title: doctorName });
@@ -51,6 +56,13 @@ export default function DoctorPage() {
                   ))}
                 </View>
               ) : null}
+              {doctor.scheduleSummary.length > 0 ? (
+                <View className="cl-doctor__book">
+                  <Button type="primary" size="large" block onClick={() => book(firstOpenDay(doctor.scheduleSummary))} data-testid="book-button">
+                    预约挂号
+                  </Button>
+                </View>
+              ) : null}
             </View>
 
             <Text className="cl-section-title">医生简介</Text>
@@ -74,6 +86,8 @@ export default function DoctorPage() {
                     data-testid="schedule-item"
                     data-date={day.date}
                     data-period={day.period}
+                    onClick={() => book(day.date)}
+                    hoverClass="cl-doctor__slot--pressed"
                   >
                     <Text className="cl-doctor__slot-date">{formatLocalDate(day.date)}</Text>
                     <Text className="cl-doctor__slot-period">{PERIOD_TEXT[day.period]}</Text>
@@ -83,6 +97,7 @@ export default function DoctorPage() {
                     >
                       {day.available > 0 ? `余号 ${day.available}/${day.total}` : `约满 0/${day.total}`}
                     </Text>
+                    <Text className="cl-doctor__slot-go">{day.available > 0 ? '预约 ›' : '候补 ›'}</Text>
                   </View>
                 ))
               )}
