@@ -50,6 +50,26 @@ export const ConfigSchema = z.object({
   WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://api.weixin.qq.com' }).default('https://api.weixin.qq.com'),
   /** `WECHAT_SANDBOX_PORT` (default `0`): port of the embedded WeChat sandbox (when `WECHAT_APPID`/`WECHAT_SECRET` are unset); `0` picks a free one. */
   WECHAT_SANDBOX_PORT: port(0),
+  /** `WECHATPAY_MCHID` (default unset): WeChat Pay merchant id (商户号); unset starts the embedded WeChat Pay sandbox. */
+  WECHATPAY_MCHID: optionalText.pipe(z.string().regex(/^\d{6,16}$/, 'digits only, e.g. 1230000109').optional()),
+  /** `WECHATPAY_MERCHANT_SERIAL_NO` (default unset): serial number of the merchant API certificate (商户API证书序列号); required with `WECHATPAY_MCHID`. */
+  WECHATPAY_MERCHANT_SERIAL_NO: optionalText.pipe(z.string().regex(/^[0-9A-Fa-f]{8,40}$/, 'the certificate serial in hex').optional()),
+  /** `WECHATPAY_PRIVATE_KEY_PATH` (default unset): PEM file of the merchant API private key (apiclient_key.pem); required with `WECHATPAY_MCHID`; never logged. */
+  WECHATPAY_PRIVATE_KEY_PATH: optionalText,
+  /** `WECHATPAY_APIV3_KEY` (default unset): the 32-character APIv3 key (decrypts notifies); required with `WECHATPAY_MCHID`; never logged. */
+  WECHATPAY_APIV3_KEY: optionalText.pipe(z.string().refine((value) => Buffer.byteLength(value, 'utf8') === 32, '32 bytes (the APIv3 key set in the merchant platform)').optional()),
+  /** `WECHATPAY_PLATFORM_CERT_PATH` (default unset): PEM file of the WeChat Pay platform certificate (its serial is read from it); this or the public key is required with `WECHATPAY_MCHID`. */
+  WECHATPAY_PLATFORM_CERT_PATH: optionalText,
+  /** `WECHATPAY_PUBLIC_KEY_ID` (default unset): ID of the WeChat Pay public key, `PUB_KEY_ID_…`; set with `WECHATPAY_PUBLIC_KEY_PATH`. */
+  WECHATPAY_PUBLIC_KEY_ID: optionalText.pipe(z.string().regex(/^PUB_KEY_ID_\w+$/, 'PUB_KEY_ID_ followed by digits').optional()),
+  /** `WECHATPAY_PUBLIC_KEY_PATH` (default unset): PEM file of the WeChat Pay public key (pub_key.pem); set with `WECHATPAY_PUBLIC_KEY_ID`. */
+  WECHATPAY_PUBLIC_KEY_PATH: optionalText,
+  /** `WECHATPAY_API_BASE_URL` (default `https://api.mch.weixin.qq.com`): the WeChat Pay API; in sandbox mode the sandbox's URL replaces it. */
+  WECHATPAY_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://api.mch.weixin.qq.com' }).default('https://api.mch.weixin.qq.com'),
+  /** `WECHATPAY_SANDBOX_PORT` (default `0`): port of the embedded WeChat Pay sandbox (when `WECHATPAY_MCHID` is unset); `0` picks a free one. */
+  WECHATPAY_SANDBOX_PORT: port(0),
+  /** `WECHATPAY_NOTIFY_BASE_URL` (default unset: the BFF's own URL): public base URL WeChat Pay sends payment and refund notifies to (https in production). */
+  WECHATPAY_NOTIFY_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://careloop.example' }).optional()),
   /** `JWT_SECRET` (default unset): HS256 secret of access tokens (at least 32 characters); unset generates one into `${CARELOOP_DATA_DIR}/keys/jwt.key` (mode 0600). */
   JWT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
   /** `FIELD_ENCRYPTION_KEY` (default unset): 32-byte base64 master key of field encryption (phones, session keys); unset generates one into `${CARELOOP_DATA_DIR}/keys/field-encryption.key` (mode 0600). */
