@@ -208,7 +208,7 @@ export function createWechatPaySandboxApp(options: WechatPaySandboxAppOptions): 
     ctx.body = {
       hash_type: 'SHA1',
       hash_value: createHash('sha1').update(text, 'utf8').digest('hex'),
-      download_url: `${ctx.origin}/v3/billdownload/file?token=${token}`,
+      download_url: `${ctx.protocol}://${ctx.get('host')}/v3/billdownload/file?token=${token}`,
     };
   });
 
