@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { formatFen } from '../../shared/src/domain/money.js';
+import { residentIdCheckChar } from '../../shared/src/domain/id-card.js';
+import { SlotListResponseSchema, type Slot, type SlotListResponse } from '../../shared/src/contracts/appointments.js';
+import { useBrowserApp } from '../support/browser-app.js';
+
+// The booking loop on the H5 app, end to end: a demo patient picks a doctor's 15-minute slot,
+// confirms with the fee and rules shown, pays on the WeChat Pay sandbox's cashier page (whose
+// signed notify the BFF verifies), lands on 预约成功, finds the visit under 预约, cancels it and
+// sees the fee go back (退款中 → 已退款).
+
+const t = useBrowserApp('e2e_booking');
+
+const HOSPITAL = '滨江市第一人民医院';
+const DEPARTMENT = '心血管内科';
+const DOCTOR = '陈国华';
+
+/** The signed-in session the app keeps in localStorage (Taro wraps values as { data }). */
+async function storedAccessToken(page: Page): Promise<string> {
+  // The test tsconfig has no DOM types; the callback runs in the page.
+  const raw = await page.evaluate(() =>
+    (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('careloop.auth'),
+  );
+  const parsed = raw ? (JSON.parse(raw) as { data?: { accessToken?: string } }) : {};
+  if (!parsed.data?.accessToken) throw new Error('not signed in: careloop.auth holds no access token');
+  return parsed.data.accessToken;
+}
+
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.goto(`${t.app.url}/packages/account/pages/login/index`, { waitUntil: 'domcontentloaded' });
+  await page.getByTestId('demo-identity').filter({ hasText: name }).click();
+  await page.getByTestId('page-me').locator('[data-testid="profile-card"][data-signed-in="yes"]').waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+async function tapItem(page: Page, testId: string, text: string): Promise<void> {
+  const item = page.getByTestId(testId).filter({ hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: 20_000 });
+  await item.click();
+}
+
+/** The API's view of a day, to compare the screen with exact values. */
+async function slotsOf(token: string, doctorId: string, date: string): Promise<SlotListResponse> {
+  const res = await fetch(`${t.app.url}/api/v1/doctors/${encodeURIComponent(doctorId)}/slots?date=${date}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return SlotListResponseSchema.parse(await res.json());
+}
+
+/** Walks the picker's days until one has a bookable slot; returns that slot's cell. */
+async function firstBookableSlot(slots: Locator): Promise<Locator> {
+  const days = slots.getByTestId('date-option');
+  await days.first().waitFor({ state: 'visible', timeout: 20_000 });
+  const dates: string[] = [];
+  for (const option of await days.all()) dates.push((await option.getAttribute('data-date')) ?? '');
+  for (const date of dates) {
+    await slots.locator(`[data-testid="date-option"][data-date="${date}"]`).click();
+    const grid = slots.locator(`[data-testid="slot-grid"][data-date="${date}"]`);
+    const empty = slots.getByTestId('empty-state');
+    await grid.or(empty).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const open = grid.locator('[data-testid="slot-item"][data-bookable="yes"]');
+    if ((await open.count()) > 0) return open.first();
+  }
+  throw new Error(`no bookable slot in ${dates.length} days of ${DOCTOR}'s schedule`);
+}
+
+describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → refund', () => {
+  it('a demo patient books a slot, pays, sees it under 预约, cancels it and sees the refund', async () => {
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await signIn(page, '张阿姨');
+    const token = await storedAccessToken(page);
+
+    // The 就诊人 (the person herself) is added through the API; the form has its own e2e test.
+    const first17 = '11010519580315002';
+    const created = await fetch(`${t.app.url}/api/v1/patients`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ relationship: 'self', name: '张秀兰', idType: 'resident_id', idNumber: `${first17}${residentIdCheckChar(first17)}` }),
+    });
+    expect(created.status).toBe(201);
+
+    // 首页 → hospital → department → doctor → 预约挂号.
+    await page.goto(t.app.url, { waitUntil: 'domcontentloaded' });
+    await tapItem(page, 'institution-item', HOSPITAL);
+    await tapItem(page, 'department-item', DEPARTMENT);
+    await tapItem(page, 'doctor-item', DOCTOR);
+    const profile = page.getByTestId('page-doctor').getByTestId('doctor-profile');
+    await profile.waitFor({ state: 'visible', timeout: 20_000 });
+    const doctorId = await profile.getAttribute('data-id');
+    if (!doctorId) throw new Error('the doctor profile carries no data-id');
+    await profile.getByTestId('book-button').click();
+
+    // The slot picker: a 15-minute grid; the screen agrees with the API to the minute and the fen.
+    const slots = page.getByTestId('page-booking-slots');
+    const cell = await firstBookableSlot(slots);
+    const slotId = await cell.getAttribute('data-id');
+    const date = await slots.locator('[data-testid="date-option"][data-selected="yes"]').getAttribute('data-date');
+    if (!slotId || !date) throw new Error('the slot cell carries no data-id, or no day is selected');
+    const day = await slotsOf(token, doctorId, date);
+    const slot = day.items.find((s) => s.id === slotId) as Slot;
+    expect(slot.bookable).toBe(true);
+    expect(Date.parse(slot.end) - Date.parse(slot.start)).toBe(15 * 60_000);
+    const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16);
+    expect(await cell.getByTestId('slot-time').innerText()).toBe(shanghai(slot.start));
+    expect(await cell.getByTestId('slot-left').innerText()).toBe(`余${slot.remaining}`);
+    await cell.click();
+
+    // 就诊人: the one person is chosen already.
+    const patient = page.getByTestId('page-booking-patient');
+    await patient.locator('[data-testid="patient-option"][data-selected="yes"]').filter({ hasText: '张秀兰' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await patient.getByTestId('patient-next').click();
+
+    // Confirm: who, when (Shanghai), the fee, and the rules before anything is paid.
+    const confirm = page.getByTestId('page-booking-confirm');
+    await confirm.getByTestId('booking-confirm').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await confirm.getByTestId('confirm-patient').innerText()).toBe('张秀兰');
+    expect(await confirm.getByTestId('confirm-doctor').innerText()).toContain(DOCTOR);
+    expect(await confirm.getByTestId('confirm-time').innerText()).toContain(`${shanghai(slot.start)}–${shanghai(slot.end)}`);
+    expect(await confirm.getByTestId('confirm-fee').innerText()).toBe(formatFen(slot.fee));
+    expect(await confirm.getByTestId('rule-text').allInnerTexts()).toEqual(day.rules.texts.map((text, i) => `${i + 1}. ${text}`));
+    expect(await confirm.getByTestId('confirm-cancel-rule').innerText()).toContain('前可在线取消');
+    expect(await confirm.getByTestId('confirm-pay-rule').innerText()).toContain(`${day.rules.payWithinMinutes} 分钟内完成支付`);
+    await confirm.getByTestId('booking-submit').click();
+
+    // The sandbox cashier (H5 has no WeChat Pay): the amount is the fee; confirming sends the
+    // signed notify to the BFF and returns to the result page.
+    const amount = page.getByTestId('sandbox-pay-amount');
+    await amount.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await amount.innerText()).toBe(formatFen(slot.fee));
+    await page.getByTestId('sandbox-pay-confirm').click();
+
+    const result = page.getByTestId('page-booking-result').locator('[data-testid="booking-result"][data-state="booked"]');
+    await result.waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await result.getByTestId('result-title').innerText()).toBe('预约成功');
+    expect(new URL(page.url()).pathname).toBe('/packages/booking/pages/result/index');
+    await page.screenshot({ path: join(t.app.dataDir, 'booking-result.png') });
+
+    // 预约 tab, 待就诊: the visit is there.
+    await page.getByTestId('page-booking-result').getByTestId('result-appointments').click();
+    const tab = page.getByTestId('page-appointments');
+    const item = tab.locator('[data-testid="appointment-item"][data-status="booked"]');
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await item.count()).toBe(1);
+    expect(await item.getByTestId('appointment-doctor').innerText()).toBe(DOCTOR);
+    expect(await item.getByTestId('appointment-time').innerText()).toContain(`${shanghai(slot.start)}–${shanghai(slot.end)}`);
+    const appointmentId = await item.getAttribute('data-id');
+    await item.click();
+
+    // Detail: queue number and visit code, the rule next to the cancel button; cancel → refund.
+    const detail = page.getByTestId('page-appointment-detail');
+    const card = detail.getByTestId('appointment-detail');
+    await card.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await card.getAttribute('data-id')).toBe(appointmentId);
+    expect(await card.getAttribute('data-status')).toBe('booked');
+    expect(Number(await detail.getByTestId('detail-queue-number').innerText())).toBeGreaterThan(0);
+    expect((await detail.getByTestId('detail-visit-code').innerText()).length).toBeGreaterThan(0);
+    expect(await detail.getByTestId('detail-amount').innerText()).toBe(formatFen(slot.fee));
+    expect((await detail.getByTestId('cancel-rule').innerText()).length).toBeGreaterThan(0);
+    await detail.getByTestId('cancel-button').click();
+    // Taro H5's showModal (its class names say "model").
+    await page.locator('.taro-model__confirm').filter({ hasText: '确定取消' }).click();
+
+    await detail.locator('[data-testid="appointment-detail"][data-status="cancelled"]').waitFor({ state: 'visible', timeout: 20_000 });
+    const refund = detail.getByTestId('detail-refund');
+    await refund.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(['processing', 'succeeded']).toContain(await refund.getAttribute('data-refund-status'));
+    // The sandbox settles the refund and the page follows it to 已退款 without a reload.
+    await detail.locator('[data-testid="detail-refund"][data-refund-status="succeeded"]').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await detail.getByTestId('detail-refund-status').innerText()).toBe(`已退款 ${formatFen(slot.fee)}`);
+    expect(await detail.getByTestId('cancel-button').count()).toBe(0);
+    await page.screenshot({ path: join(t.app.dataDir, 'booking-refunded.png') });
+
+    // 预约 tab: gone from 待就诊, listed under 已取消 with the refund.
+    await page.goto(`${t.app.url}/pages/appointments/index`, { waitUntil: 'domcontentloaded' });
+    const lists = page.getByTestId('page-appointments');
+    await lists.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 20_000 });
+    await lists.locator('[data-testid="appointment-view-tab"][data-value="cancelled"]').click();
+    const cancelled = lists.locator(`[data-testid="appointment-item"][data-id="${appointmentId}"]`);
+    await cancelled.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await cancelled.getAttribute('data-status')).toBe('cancelled');
+    expect(await cancelled.innerText()).toContain(`已退款 ${formatFen(slot.fee)}`);
+
+    // The slot went back: the API counts it as free again.
+    const after = await slotsOf(token, doctorId, date);
+    expect(after.items.find((s) => s.id === slotId)?.remaining).toBe(slot.remaining);
+    await page.close();
+  }, 240_000);
+});
