@@ -7,7 +7,7 @@ import type { Appointment } from '@careloop/shared/contracts/appointments';
 import { PageRoot } from '../../../../components/page-root';
 import { toApiError } from '../../../../services/api-error';
 import { bookingRoutes } from '../../../../pages/appointments/booking-routes';
-import { visitTimeText } from '../../../../pages/appointments/visit-time';
+import { deadlineText, visitTimeText } from '../../../../pages/appointments/visit-time';
 import { bookingApi } from '../../booking-api';
 import { InfoCard } from '../../components/info-card';
 import { isSettled, RESULT_TEXT, resultState } from '../../result-state';
@@ -19,10 +19,12 @@ import './index.scss';
 const POLL_MS = 1_500;
 /** After this long still unsettled, stop polling and say where to look later. */
 const GIVE_UP_MS = 3 * 60_000;
+/** Still unpaid after this long: the person may have cancelled on the cashier; offer to pay again. */
+const UNPAID_HINT_MS = 10_000;
 
 type Poll =
   | { status: 'loading' }
-  | { status: 'ok'; appointment: Appointment; gaveUp: boolean }
+  | { status: 'ok'; appointment: Appointment; gaveUp: boolean; elapsedMs: number }
   | { status: 'error'; message: string; appointment: Appointment | null };
 
 /**
@@ -50,8 +52,9 @@ export default function ResultPage() {
         if (stopped) return;
         last.current = appointment;
         const settled = isSettled(resultState(appointment));
-        const gaveUp = !settled && Date.now() - startedAt > GIVE_UP_MS;
-        setPoll({ status: 'ok', appointment, gaveUp });
+        const elapsedMs = Date.now() - startedAt;
+        const gaveUp = !settled && elapsedMs > GIVE_UP_MS;
+        setPoll({ status: 'ok', appointment, gaveUp, elapsedMs });
         if (!settled && !gaveUp) timer = setTimeout(() => void tick(), POLL_MS);
       } catch (error) {
         if (stopped) return;
@@ -91,6 +94,11 @@ export default function ResultPage() {
         {waiting && poll.status === 'ok' && poll.gaveUp ? (
           <Text className="cl-result__text" data-testid="result-slow">
             确认时间比平时长，结果会显示在「预约」中；如已扣款而挂号失败，将自动全额退款。
+          </Text>
+        ) : null}
+        {state === 'paying' && poll.status === 'ok' && poll.elapsedMs > UNPAID_HINT_MS && appointment ? (
+          <Text className="cl-result__text" data-testid="result-unpaid">
+            尚未收到支付结果。如您已取消支付，可在 {deadlineText(appointment.payBy)} 前到预约详情中继续支付。
           </Text>
         ) : null}
       </View>
