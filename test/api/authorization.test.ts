@@ -1,32 +1,57 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthPaths } from '@careloop/shared';
 import { residentIdCheckChar } from '@careloop/shared/domain/id-card';
+import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
+import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { signPatientAccessToken } from '../../server/src/http/auth.js';
+import { startHospitalSimulator, type RunningSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
 import { startWechatSandbox, type RunningWechatSandbox } from '../../server/src/integrations/wechat/sandbox/index.js';
 import { readJson, startTestApp, testClock, testJwtSecret, type TestApp, type TestClock } from '../support/app.js';
 import { useTestMongo, type TestMongo } from '../support/mongo.js';
 
-// Who may touch a patient's data, route by route. ONE table lists every patient-data route;
+// Who may touch a patient's data, route by route. ONE table lists every patient-data route —
+// the patient's own (for the owner and the accounts acting for them) and the staff area's;
 // every actor below is tried against every row. A new patient-data route is added to the table.
-// The staff token is the seeded demo scheduler's (DEMO-ACCOUNTS.md): valid, but not a patient token.
+// The patient is a demo patient of the hospital simulator's MPI, seen at the core hospital
+// (org-core) and the county hospital. The staff tokens are seeded demo staff (DEMO-ACCOUNTS.md):
+// "a staff token" is the core hospital's institution admin — valid, not a patient token, and
+// of an institution where the patient was seen, but without the patient's consent to
+// processing; the same admin "with consent" is tried after the patient granted it; "a staff
+// member of another institution" is the east community centre's referral coordinator.
 
-const NOW = new Date('2026-11-25T09:10:00+08:00');
-const ID_NUMBER = '11010519900307123' + residentIdCheckChar('11010519900307123');
-const NAME = '张伟';
+// In the future: the embedded server's TTL sweep (real clock) would drop staff sessions otherwise.
+const NOW = new Date('2030-03-06T09:10:00+08:00');
+/** 李秀英 (pat-li-xiuying in the simulator's MPI): seen at org-county and org-core. */
+const ID_NUMBER = '11010519850722442' + residentIdCheckChar('11010519850722442');
+const NAME = '李秀英';
 
-/** A patient-data route: how to call it for a patient, and what the owner gets. */
+/**
+ * A patient-data route of the patient's side: how to call it for a patient, what the owner
+ * gets, and what an account acting for the owner (a proxy) gets — by default the same.
+ */
 interface PatientDataRoute {
   name: string;
   method: 'GET' | 'PATCH' | 'DELETE' | 'POST';
   path: (patientId: string) => string;
   body?: (patientId: string) => unknown;
   ownerStatus: number;
+  proxyStatus?: number;
 }
 
-const ROUTES: PatientDataRoute[] = [
+/** A patient-data route of the staff area: what staff of the patient's institution get once the patient consented. */
+interface StaffPatientDataRoute {
+  audience: 'staff';
+  name: string;
+  method: 'GET';
+  path: (patientId: string) => string;
+  body?: undefined;
+  staffStatus: number;
+}
+
+const ROUTES: Array<PatientDataRoute | StaffPatientDataRoute> = [
   { name: 'view a patient', method: 'GET', path: (id) => `/api/v1/patients/${id}`, ownerStatus: 200 },
   { name: 'change a patient', method: 'PATCH', path: (id) => `/api/v1/patients/${id}`, body: () => ({ allergies: ['花粉'] }), ownerStatus: 200 },
-  { name: 'delete a patient', method: 'DELETE', path: (id) => `/api/v1/patients/${id}`, ownerStatus: 204 },
+  { name: 'delete a patient', method: 'DELETE', path: (id) => `/api/v1/patients/${id}`, ownerStatus: 204, proxyStatus: 403 },
   {
     name: 'grant a consent for a patient',
     method: 'POST',
@@ -41,42 +66,94 @@ const ROUTES: PatientDataRoute[] = [
     body: (id) => ({ kind: 'alliance_sharing', patientId: id }),
     ownerStatus: 200,
   },
+  { name: 'invite a proxy', method: 'POST', path: (id) => `/api/v1/patients/${id}/proxy-invitations`, ownerStatus: 201, proxyStatus: 403 },
+  { name: 'list the proxies', method: 'GET', path: (id) => `/api/v1/patients/${id}/proxies`, ownerStatus: 200, proxyStatus: 403 },
+  {
+    name: 'revoke a proxy',
+    method: 'DELETE',
+    path: (id) => `/api/v1/patients/${id}/proxies/${proxyAccountId}`,
+    ownerStatus: 204,
+    proxyStatus: 403,
+  },
+  { audience: 'staff', name: 'staff: view a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}`, staffStatus: 200 },
+  { audience: 'staff', name: 'staff: export a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}/export`, staffStatus: 200 },
 ];
 
-/** Who asks, and what they must get (the owner's status comes from the route). */
-type Actor = 'another patient account' | 'a staff token' | 'an expired token' | 'a tampered token' | 'the owner';
-const ACTORS: Array<{ actor: Actor; status: number | 'owner'; code?: string }> = [
-  { actor: 'another patient account', status: 404, code: 'not_found' },
-  { actor: 'a staff token', status: 401, code: 'unauthenticated' },
-  { actor: 'an expired token', status: 401, code: 'unauthenticated' },
-  { actor: 'a tampered token', status: 401, code: 'unauthenticated' },
-  { actor: 'the owner', status: 'owner' },
+/** What an actor must get: a refusal, or the status the route gives the owner, a proxy or consented staff. */
+type Expected = { status: number; code: string } | { status: 'owner' | 'proxy' | 'staff' };
+
+/** Who asks, and what they must get on the patient's routes and on the staff area's. */
+type Actor =
+  | 'another patient account'
+  | 'a staff token'
+  | 'a staff member of another institution'
+  | 'staff of the patient’s institution, with consent'
+  | 'an expired token'
+  | 'a tampered token'
+  | 'a proxy account'
+  | 'the owner';
+const unauthenticated = { status: 401, code: 'unauthenticated' } as const;
+const ACTORS: Array<{ actor: Actor; onPatientRoutes: Expected; onStaffRoutes: Expected }> = [
+  { actor: 'another patient account', onPatientRoutes: { status: 404, code: 'not_found' }, onStaffRoutes: unauthenticated },
+  { actor: 'a staff token', onPatientRoutes: unauthenticated, onStaffRoutes: { status: 403, code: 'consent_required' } },
+  { actor: 'a staff member of another institution', onPatientRoutes: unauthenticated, onStaffRoutes: { status: 404, code: 'not_found' } },
+  { actor: 'staff of the patient’s institution, with consent', onPatientRoutes: unauthenticated, onStaffRoutes: { status: 'staff' } },
+  { actor: 'an expired token', onPatientRoutes: unauthenticated, onStaffRoutes: unauthenticated },
+  { actor: 'a tampered token', onPatientRoutes: unauthenticated, onStaffRoutes: unauthenticated },
+  { actor: 'a proxy account', onPatientRoutes: { status: 'proxy' }, onStaffRoutes: unauthenticated },
+  { actor: 'the owner', onPatientRoutes: { status: 'owner' }, onStaffRoutes: unauthenticated },
 ];
 
-const TABLE = ROUTES.flatMap((route) => ACTORS.map((a) => ({ ...a, route, label: `${route.method} ${route.name}` })));
+const TABLE = ROUTES.flatMap((route) =>
+  ACTORS.map(({ actor, onPatientRoutes, onStaffRoutes }) => {
+    const expected = 'audience' in route ? onStaffRoutes : onPatientRoutes;
+    return { actor, route, expected, status: expected.status, label: `${route.method} ${route.name}` };
+  }),
+);
+
+/** The status a route gives an actor the table says is let through. */
+function grantedStatus(route: PatientDataRoute | StaffPatientDataRoute, who: 'owner' | 'proxy' | 'staff'): number {
+  if ('audience' in route) return route.staffStatus;
+  return who === 'proxy' ? (route.proxyStatus ?? route.ownerStatus) : route.ownerStatus;
+}
 
 let mongo: TestMongo;
 let clock: TestClock;
 let sandbox: RunningWechatSandbox;
+let simulator: RunningSimulator;
 let app: TestApp;
-const tokens = {} as Record<'owner' | 'other' | 'staff', string>;
+const tokens = {} as Record<'owner' | 'other' | 'staff' | 'otherInstitution' | 'proxy', string>;
 let ownerAccountId: string;
+let proxyAccountId: string;
+
+/** A seeded demo staff member's token (admins with their TOTP code at the test clock). */
+async function staffSignIn(username: string): Promise<string> {
+  const account = demoStaffAccounts.find((a) => a.username === username)!;
+  const totp = account.totpSecret ? { totp: totpCode(account.totpSecret, clock.now()) } : {};
+  const response = await app.fetch('/api/v1/staff/auth/login', json('POST', { username, password: demoStaffPassword, ...totp }));
+  expect(response.status).toBe(200);
+  return (await readJson(response)).accessToken;
+}
 
 beforeAll(async () => {
   mongo = await useTestMongo();
   clock = testClock(NOW);
   sandbox = await startWechatSandbox({ now: () => clock.now() });
-  app = await startTestApp({ mongoUri: mongo.uri, clock, wechat: { baseUrl: sandbox.baseUrl }, staffAuth: true });
+  simulator = await startHospitalSimulator({ now: () => clock.now() });
+  app = await startTestApp({ mongoUri: mongo.uri, clock, hospitalBaseUrl: simulator.baseUrl, wechat: { baseUrl: sandbox.baseUrl }, staffAuth: true });
   const owner = await patientSignIn('sandbox:owner');
   tokens.owner = owner.accessToken;
   ownerAccountId = owner.account.id;
   tokens.other = (await patientSignIn('sandbox:stranger')).accessToken;
-  const staff = await app.fetch('/api/v1/staff/auth/login', json('POST', { username: 'scheduler.core', password: 'CareLoop#Demo2026' }));
-  expect(staff.status).toBe(200);
-  tokens.staff = (await readJson(staff)).accessToken;
+  const proxy = await patientSignIn('sandbox:family-proxy');
+  tokens.proxy = proxy.accessToken;
+  proxyAccountId = proxy.account.id;
+  tokens.staff = await staffSignIn('admin.core');
+  tokens.otherInstitution = await staffSignIn('referral.east');
 });
 afterAll(async () => {
   await app?.close();
+  await simulator?.stop();
   await sandbox?.stop();
   await mongo?.stop();
 });
@@ -96,6 +173,9 @@ beforeEach(async () => {
   await app.connection.db!.collection('consents').deleteMany({});
   const granted = await app.fetch('/api/v1/consents', json('POST', { kind: 'alliance_sharing', version: '2026-01', patientId }, tokens.owner));
   expect(granted.status).toBe(201);
+  // A family account acting for the owner (家人代办), through a one-time invitation.
+  const invitation = await readJson(await app.fetch(`/api/v1/patients/${patientId}/proxy-invitations`, json('POST', undefined, tokens.owner)));
+  expect((await app.fetch('/api/v1/proxy-invitations/accept', json('POST', { code: invitation.code }, tokens.proxy))).status).toBe(200);
 });
 
 function json(method: string, body: unknown, token?: string): RequestInit {
@@ -124,7 +204,12 @@ function tokenOf(actor: Actor): string {
     case 'another patient account':
       return tokens.other;
     case 'a staff token':
+    case 'staff of the patient’s institution, with consent':
       return tokens.staff;
+    case 'a staff member of another institution':
+      return tokens.otherInstitution;
+    case 'a proxy account':
+      return tokens.proxy;
     case 'an expired token':
       // Signed with the app's key for the owner, but its 15 minutes ended an hour ago.
       return signPatientAccessToken(ownerAccountId, testJwtSecret, new Date(NOW.getTime() - 2 * 3_600_000), 900);
@@ -136,13 +221,20 @@ function tokenOf(actor: Actor): string {
 }
 
 describe('patient-data routes', () => {
-  it.each(TABLE)('$label: $actor → $status', async ({ route, actor, status, code }) => {
+  it.each(TABLE)('$label: $actor → $status', async ({ route, actor, expected }) => {
+    if (actor === 'staff of the patient’s institution, with consent') {
+      const consent = { kind: 'health_data_processing', version: '2026-01', patientId };
+      expect((await app.fetch('/api/v1/consents', json('POST', consent, tokens.owner))).status).toBe(201);
+    }
     const response = await app.fetch(route.path(patientId), json(route.method, route.body?.(patientId), tokenOf(actor)));
     const text = await response.text();
-    if (status === 'owner') {
-      expect(response.status).toBe(route.ownerStatus);
+    if (!('code' in expected)) {
+      expect(response.status).toBe(grantedStatus(route, expected.status));
+      // Staff who may see the patient get the data itself.
+      if ('audience' in route) expect(text).toContain(NAME);
       return;
     }
+    const { status, code } = expected;
     expect(response.status).toBe(status);
     expect(JSON.parse(text).error.code).toBe(code);
     // Never the data: neither the name, the masked number, nor whether the patient exists.
@@ -160,7 +252,8 @@ describe('patient-data routes', () => {
     const [doc] = await app.connection.db!.collection('patients').find().toArray();
     expect(doc!.deleted).toBe(false);
     expect(doc!.allergies).toEqual([]);
+    expect(doc!.proxies.map((p: { accountId: { toHexString(): string } }) => p.accountId.toHexString())).toEqual([proxyAccountId]);
     const consents = await app.connection.db!.collection('consents').find().toArray();
-    expect(consents.map((c) => c.withdrawnAt)).toEqual([null]);
+    expect(consents.filter((c) => c.withdrawnAt !== null)).toEqual([]);
   });
 });
