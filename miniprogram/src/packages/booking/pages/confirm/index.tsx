@@ -92,6 +92,16 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
   };
 
   const unavailable = !slot.bookable && !created;
+  const slotsButton = (
+    <Button size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
+      重新选择时段
+    </Button>
+  );
+  const appointmentsButton = (
+    <Button size="large" block type={failure?.remedy === 'appointments' ? 'primary' : 'default'} onClick={() => void Taro.switchTab({ url: bookingRoutes.tab })} data-testid="go-appointments">
+      查看我的预约
+    </Button>
+  );
   return (
     <View data-testid="booking-confirm" data-slot-id={slot.id}>
       <InfoCard
@@ -131,29 +141,26 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
       ) : null}
 
       <View className="cl-bk-actions">
-        {unavailable || failure?.pickAnother ? (
-          <Button type="primary" size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
-            重新选择时段
-          </Button>
-        ) : (
-          <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={() => void submit()} data-testid="booking-submit">
-            {created ? `继续支付 ${formatFen(created.amount)}` : failure ? '重新提交' : `确认预约并支付 ${formatFen(slot.fee)}`}
-          </Button>
-        )}
-        {failure && !failure.pickAnother ? (
-          <View className="cl-bk-actions__second">
-            <Button size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
+        {unavailable || failure?.remedy === 'pick' ? (
+          <>
+            <Button type="primary" size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
               重新选择时段
             </Button>
-          </View>
-        ) : null}
-        {failure?.pickAnother ? (
-          <View className="cl-bk-actions__second">
-            <Button size="large" block onClick={() => void Taro.switchTab({ url: bookingRoutes.tab })} data-testid="go-appointments">
-              查看我的预约
+            <View className="cl-bk-actions__second">{appointmentsButton}</View>
+          </>
+        ) : failure?.remedy === 'appointments' ? (
+          <>
+            {appointmentsButton}
+            <View className="cl-bk-actions__second">{slotsButton}</View>
+          </>
+        ) : (
+          <>
+            <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={() => void submit()} data-testid="booking-submit">
+              {created ? `继续支付 ${formatFen(created.amount)}` : failure ? '重新提交' : `确认预约并支付 ${formatFen(slot.fee)}`}
             </Button>
-          </View>
-        ) : null}
+            {failure ? <View className="cl-bk-actions__second">{slotsButton}</View> : null}
+          </>
+        )}
         {created ? (
           <View className="cl-bk-actions__second">
             <Button size="large" block onClick={() => void Taro.redirectTo({ url: bookingRoutes.detail(created.id) })} data-testid="go-detail">
