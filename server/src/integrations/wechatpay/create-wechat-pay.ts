@@ -15,7 +15,7 @@ import type { WechatPayVerifierOptions } from './verifiers.js';
  */
 
 /** Where WeChat Pay posts payment and refund notifies, under the notify base URL. */
-export const WECHATPAY_NOTIFY_PATH = '/api/v1/payments/wechatpay/notify';
+export const WECHATPAY_NOTIFY_PATH = '/api/v1/payments/wechat/notify';
 
 /** The variables createWechatPay reads. */
 export type WechatPayConfig = Pick<
