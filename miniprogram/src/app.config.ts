@@ -11,7 +11,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/account',
-      pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index', 'pages/consents/index'],
+      pages: ['pages/login/index', 'pages/patients/index', 'pages/patient-edit/index', 'pages/consents/index', 'pages/proxy-accept/index'],
     },
     {
       // 预约挂号: slot picker → 就诊人 → confirm → pay → result; appointment detail; 候补.

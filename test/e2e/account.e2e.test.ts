@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { residentIdCheckChar } from '../../shared/src/domain/id-card.js';
 import { useBrowserApp } from '../support/browser-app.js';
 
 // A patient binds a phone in the WeChat sandbox and sees it masked on 我的, then agrees to a
-// consent on 隐私与授权 (after reading its text and version) and withdraws it again.
+// consent on 隐私与授权 (after reading its text and version) and withdraws it again. 家人代办:
+// an owner invites a family member's account with a code, which accepts it and sees the patient
+// marked 代办 until the owner removes it.
 
 const t = useBrowserApp('e2e_account');
 
@@ -13,6 +16,17 @@ function shanghaiToday(): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(new Date());
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return `${part('year')}年${part('month')}月${part('day')}日`;
+}
+
+/** The patient session the page stored (Taro's H5 storage wraps values as { data }). */
+async function storedAccessToken(page: Page): Promise<string> {
+  // The test tsconfig has no DOM types; the callback runs in the page.
+  const raw = await page.evaluate(() =>
+    (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('careloop.auth'),
+  );
+  const token = raw ? (JSON.parse(raw) as { data?: { accessToken?: string } }).data?.accessToken : undefined;
+  if (!token) throw new Error('no patient session stored');
+  return token;
 }
 
 /** Signs in with a demo identity on the login page and waits for 我的. */
@@ -24,7 +38,7 @@ async function signIn(page: Page, name: string): Promise<Locator> {
   return me;
 }
 
-describe('H5 app: 我的 → 手机号 and 隐私与授权', () => {
+describe('H5 app: 我的 → 手机号, 隐私与授权, 家人代办', () => {
   it('binds a sandbox phone and shows it masked', async () => {
     const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const me = await signIn(page, '王同学');
@@ -96,4 +110,85 @@ describe('H5 app: 我的 → 手机号 and 隐私与授权', () => {
     await page.screenshot({ path: join(t.app.dataDir, 'consents.png') });
     await page.close();
   }, 120_000);
+
+  it('家人代办: the owner invites with a code, a family member accepts it and sees the patient marked 代办, the owner removes them', async () => {
+    // The owner (张阿姨) adds her father through the API with the session the page signed in.
+    const owner = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const ownerMe = await signIn(owner, '张阿姨');
+    const first17 = '11010519420315003';
+    const added = await fetch(`${t.app.url}/api/v1/patients`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await storedAccessToken(owner)}` },
+      body: JSON.stringify({ relationship: 'parent', name: '张德福', idType: 'resident_id', idNumber: `${first17}${residentIdCheckChar(first17)}` }),
+    });
+    expect(added.status).toBe(201);
+    const patientId = ((await added.json()) as { id: string }).id;
+
+    await ownerMe.getByTestId('patients-entry').click();
+    await owner.getByTestId('page-patients').locator(`[data-testid="patient-item"][data-id="${patientId}"]`).click();
+    const section = owner.getByTestId('page-patient-edit').getByTestId('proxy-section');
+    await section.waitFor({ state: 'visible', timeout: 20_000 });
+    await section.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await section.getByTestId('empty-state').innerText()).toContain('还没有家人代办');
+    await section.getByTestId('proxy-invite').click();
+    const invitation = section.getByTestId('proxy-invitation');
+    await invitation.waitFor({ state: 'visible', timeout: 10_000 });
+    const code = (await invitation.getAttribute('data-code')) ?? '';
+    expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/);
+    expect(await section.getByTestId('proxy-invitation-code').innerText()).toBe(`${code.slice(0, 4)} ${code.slice(4)}`);
+    expect(await section.getByTestId('proxy-invitation-expiry').innerText()).toMatch(/^10分钟内有效，至 \d+月\d+日 \d\d:\d\d（剩余 (10:00|9:[0-5]\d)），只能使用一次$/);
+
+    // The family member (王同学), in a browser of their own: 我的 → 接受家人邀请, a mistyped code first.
+    const family = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const familyMe = await signIn(family, '王同学');
+    await familyMe.getByTestId('proxy-accept-entry').click();
+    const accept = family.getByTestId('page-proxy-accept');
+    await accept.getByTestId('proxy-code').locator('input').fill('ABC');
+    await accept.getByTestId('proxy-accept-submit').click();
+    expect(await accept.getByTestId('proxy-accept-error').innerText()).toBe('邀请码应为8位字母或数字，请核对后重新输入');
+    // Read aloud and typed in lower case with a space: still the code.
+    await accept.getByTestId('proxy-code').locator('input').fill(`${code.slice(0, 4).toLowerCase()} ${code.slice(4)}`);
+    await accept.getByTestId('proxy-accept-submit').click();
+    const done = accept.getByTestId('proxy-accepted');
+    await done.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await done.innerText()).toContain('已成为“张德福”的代办人');
+    await accept.getByTestId('proxy-accepted-patients').click();
+    const proxied = family.getByTestId('page-patients').locator(`[data-testid="patient-item"][data-id="${patientId}"]`);
+    await proxied.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await proxied.getByTestId('patient-item-name').innerText()).toBe('张德福');
+    expect(await proxied.innerText()).toContain('代办');
+    expect(await proxied.getByTestId('patient-item-proxy').innerText()).toBe('家人授权您代办');
+    // A proxy edits but cannot delete the patient or invite others.
+    await proxied.click();
+    const proxyForm = family.getByTestId('page-patient-edit');
+    await proxyForm.getByTestId('patient-proxy-note').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await proxyForm.getByTestId('patient-delete').count()).toBe(0);
+    expect(await proxyForm.getByTestId('proxy-section').count()).toBe(0);
+
+    // The owner sees the family member and removes them after being told what that means.
+    await section.getByTestId('proxy-refresh').click();
+    const item = section.getByTestId('proxy-item');
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await item.getByTestId('proxy-item-name').innerText()).toBe('王同学');
+    await item.getByTestId('proxy-revoke').click();
+    const confirm = owner.locator('.taro-model__confirm').filter({ hasText: '移除' });
+    await confirm.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await owner.locator('.taro-modal__text').filter({ visible: true }).innerText()).toBe(
+      '移除后，王同学将不能再查看或代办“张德福”的挂号、报告等事务。',
+    );
+    await confirm.click();
+    await section.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 10_000 });
+
+    // The family member's list no longer has the patient; the used code cannot be accepted again.
+    await family.goto(`${t.app.url}/packages/account/pages/patients/index`, { waitUntil: 'domcontentloaded' });
+    await family.getByTestId('page-patients').getByTestId('empty-state').waitFor({ state: 'visible', timeout: 20_000 });
+    await family.goto(`${t.app.url}/packages/account/pages/proxy-accept/index`, { waitUntil: 'domcontentloaded' });
+    await family.getByTestId('proxy-code').locator('input').fill(code);
+    await family.getByTestId('proxy-accept-submit').click();
+    const used = family.getByTestId('proxy-accept-error');
+    await used.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await used.innerText()).toBe('该邀请码已被使用，每个邀请码只能使用一次；请家人重新生成邀请码');
+    await owner.close();
+    await family.close();
+  }, 180_000);
 });

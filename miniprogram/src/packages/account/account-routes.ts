@@ -1,8 +1,9 @@
 /**
  * Page URLs of the account screens added after the first set (those live in services/routes.ts):
- * 隐私与授权, 接受家人邀请, and a 就诊人's 家人代办 page. 我的 (main package) links here too; the
+ * 隐私与授权 and 接受家人邀请. 我的 (main package) links here too; the
  * module is only strings, so it costs the main package nothing.
  */
 export const accountPages = {
   consents: '/packages/account/pages/consents/index',
+  proxyAccept: '/packages/account/pages/proxy-accept/index',
 } as const;

@@ -90,6 +90,17 @@ export default function MePage() {
         />
       ) : null}
 
+      {account ? (
+        <NavCard
+          testId="proxy-accept-entry"
+          titleTestId="proxy-accept-entry-title"
+          id="proxy-accept"
+          title="接受家人邀请"
+          lines={['输入家人给的邀请码，帮家人挂号、看报告']}
+          onClick={() => void Taro.navigateTo({ url: accountPages.proxyAccept })}
+        />
+      ) : null}
+
       <Text className="cl-section-title">设置</Text>
       <View className="cl-me__row" data-testid="large-text-setting">
         <View className="cl-me__row-text">

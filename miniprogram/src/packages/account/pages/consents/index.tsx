@@ -34,12 +34,17 @@ interface Loaded {
   patients: PatientList;
 }
 
-/** The account holder first (their own 就诊人 record is the same person), then each family member. */
+/**
+ * The account holder first (their own 就诊人 record is the same person), then each family member
+ * the account added. People it acts for (家人代办) are left out: their consents are their
+ * owner's to give, and this account's list of records would not show the owner's.
+ */
 function subjectsOf(patients: readonly Patient[]): Subject[] {
-  const self = patients.find((p) => p.relationship === 'self');
+  const own = patients.filter((p) => p.access !== 'proxy');
+  const self = own.find((p) => p.relationship === 'self');
   return [
     { key: 'self', patientId: null, label: self ? `本人 · ${self.name}` : '本人' },
-    ...patients
+    ...own
       .filter((p) => p.relationship !== 'self')
       .map((p) => ({ key: p.id, patientId: p.id, label: `${p.name}（${RELATIONSHIP_LABELS[p.relationship]}）` })),
   ];
@@ -148,6 +153,11 @@ export default function ConsentsPage() {
                   })}
                 </View>
               ))}
+              {data.patients.items.some((p) => p.access === 'proxy') ? (
+                <Text className="cl-consents__proxy-note" data-testid="consent-proxy-note">
+                  您代办的就诊人的授权，由添加该就诊人的家人在其“隐私与授权”中管理。
+                </Text>
+              ) : null}
               <Text className="cl-section-title">消息提醒</Text>
               <ConsentCard
                 text={subscribe}

@@ -10,6 +10,7 @@ import { toApiError } from '../../../../services/api-error';
 import { saveErrors, validateCreate, validateUpdate, type PatientField, type PatientFormErrors, type PatientFormValues } from '../../patient-form';
 import { ID_TYPE_LABELS, RELATIONSHIP_LABELS } from '../../patient-labels';
 import { patientsApi } from '../../patients-api';
+import { ProxySection } from './proxy-section';
 import './index.scss';
 
 const EMPTY: PatientFormValues = { relationship: 'self', name: '', idType: 'resident_id', idNumber: '', phone: '', allergies: '' };
@@ -26,7 +27,13 @@ export default function PatientEditPage() {
   return (
     <PageRoot testId="page-patient-edit">
       <RequestView request={existing} isEmpty={() => false} emptyTitle="">
-        {(patient) => <PatientForm key={patient?.id ?? 'new'} patient={patient} />}
+        {(patient) => (
+          <>
+            <PatientForm key={patient?.id ?? 'new'} patient={patient} />
+            {/* Only the owner invites and removes proxies; a proxy cannot pass the patient on. */}
+            {patient && patient.access !== 'proxy' ? <ProxySection patient={patient} /> : null}
+          </>
+        )}
       </RequestView>
     </PageRoot>
   );
@@ -38,6 +45,8 @@ function PatientForm({ patient }: { patient: Patient | null }) {
   );
   const [errors, setErrors] = useState<PatientFormErrors>({});
   const [busy, setBusy] = useState(false);
+  // The relationship is the owner's to the patient, so a proxy neither sees nor changes it.
+  const proxy = patient?.access === 'proxy';
 
   const set = <K extends PatientField>(field: K, value: PatientFormValues[K]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -81,14 +90,20 @@ function PatientForm({ patient }: { patient: Patient | null }) {
 
   return (
     <View className="cl-pform" data-testid="patient-form">
-      <Field label="与本人关系" field="relationship" error={errors.relationship}>
-        <Options<PatientRelationship>
-          testId="relationship-option"
-          labels={RELATIONSHIP_LABELS}
-          value={values.relationship}
-          onChange={(v) => set('relationship', v)}
-        />
-      </Field>
+      {proxy ? (
+        <Text className="cl-pform__proxy" data-testid="patient-proxy-note">
+          您是家人代办人：可以修改信息、预约挂号、查看报告，不能删除此就诊人。如需停止代办，请联系添加此就诊人的家人。
+        </Text>
+      ) : (
+        <Field label="与本人关系" field="relationship" error={errors.relationship}>
+          <Options<PatientRelationship>
+            testId="relationship-option"
+            labels={RELATIONSHIP_LABELS}
+            value={values.relationship}
+            onChange={(v) => set('relationship', v)}
+          />
+        </Field>
+      )}
       <Field label="姓名" field="name" error={errors.name}>
         <Input className="cl-pform__input" value={values.name} placeholder="与证件一致" maxlength={30} onInput={(e) => set('name', e.detail.value)} />
       </Field>
@@ -143,7 +158,7 @@ function PatientForm({ patient }: { patient: Patient | null }) {
         <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={() => void submit()} data-testid="patient-submit">
           保存
         </Button>
-        {patient ? (
+        {patient && !proxy ? (
           <View className="cl-pform__delete">
             <Button size="large" block disabled={busy} onClick={() => void remove()} data-testid="patient-delete">
               删除就诊人

@@ -12,7 +12,10 @@ import { ID_TYPE_LABELS, RELATIONSHIP_LABELS } from '../../patient-labels';
 import { patientsApi } from '../../patients-api';
 import './index.scss';
 
-/** 就诊人管理: the people this account books for, identity numbers masked; add and edit. */
+/**
+ * 就诊人管理: the people this account books for, identity numbers masked; add and edit. People a
+ * family member invited this account to act for (家人代办) are listed too, marked 代办.
+ */
 export default function PatientsPage() {
   const request = useRequest(() => patientsApi.list(), []);
   const shown = useRef(false);
@@ -38,8 +41,15 @@ export default function PatientsPage() {
                 titleTestId="patient-item-name"
                 id={patient.id}
                 title={patient.name}
-                badge={RELATIONSHIP_LABELS[patient.relationship]}
+                badge={patient.access === 'proxy' ? '代办' : RELATIONSHIP_LABELS[patient.relationship]}
                 lines={[
+                  ...(patient.access === 'proxy'
+                    ? [
+                        <Text key="proxy" data-testid="patient-item-proxy">
+                          家人授权您代办
+                        </Text>,
+                      ]
+                    : []),
                   <Text key="id" data-testid="patient-item-id">
                     {ID_TYPE_LABELS[patient.idType]} {patient.idNumberMasked}
                   </Text>,
