@@ -6,6 +6,7 @@ import type { DatabaseHealth } from './db/mongoose.js';
 import { auditRoutes } from './features/audit/routes.js';
 import type { AuditService } from './features/audit/service.js';
 import { authRoutes } from './features/auth/routes.js';
+import { bookingRoutes, bookingStaffRoutes, type BookingService } from './features/booking/index.js';
 import type { AuthService } from './features/auth/service.js';
 import { consentRoutes } from './features/consents/routes.js';
 import type { ConsentsService } from './features/consents/service.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** The account's patients (就诊人) and consents, behind `requirePatient()`. */
   patients: PatientsService;
   consents: ConsentsService;
+  /** Booking and payment (slots, appointments, WeChat Pay notify, waitlist); staff routes with staff auth. */
+  booking?: BookingService;
   db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
   clock: Clock;
 }
@@ -71,6 +74,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const requireStaff = deps.staffAuth?.requireStaff;
   if (requireStaff && deps.audit) api.use(auditRoutes(deps.audit, requireStaff).routes());
   if (requireStaff && deps.staffPatients) api.use(staffPatientRoutes(deps.staffPatients, requireStaff).routes());
+  if (deps.booking) api.use(bookingRoutes(deps.booking, patientAuth).routes());
+  if (requireStaff && deps.booking) api.use(bookingStaffRoutes(deps.booking, requireStaff).routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });
 

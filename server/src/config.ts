@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { InstitutionRulesSchema } from './features/booking/settings.js';
 
 /** A TCP port from an env string; 0 means "pick a free one". */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -94,6 +95,54 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\d+\s*(b|kb|mb)?$/i, 'a size like 100kb, 1mb or 2048')
     .default('100kb'),
+  /** `BOOKING_OPEN_DAYS_AHEAD` (default `7`): booking opens this many days before the visit day (REFERENCE §5.2, 114 platform). */
+  BOOKING_OPEN_DAYS_AHEAD: z.coerce.number().int().min(1).max(90).default(7),
+  /** `BOOKING_OPEN_TIME` (default `15:00`): Shanghai time at which a new day's slots are released. */
+  BOOKING_OPEN_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:mm').default('15:00'),
+  /** `BOOKING_PAY_WITHIN_MINUTES` (default `15`): an unpaid hold is released after this many minutes. */
+  BOOKING_PAY_WITHIN_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  /** `BOOKING_CANCEL_CUTOFF_HOURS` (default `24`): free cancellation (full refund) until this many hours before the visit. */
+  BOOKING_CANCEL_CUTOFF_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  /** `BOOKING_CLOSE_MINUTES_BEFORE` (default `30`): online booking of a slot stops this many minutes before it starts. */
+  BOOKING_CLOSE_MINUTES_BEFORE: z.coerce.number().int().min(0).max(1440).default(30),
+  /** `BOOKING_MAX_ACTIVE_PER_PATIENT` (default `5`): most active (unpaid or booked, not yet visited) appointments per patient. */
+  BOOKING_MAX_ACTIVE_PER_PATIENT: z.coerce.number().int().min(1).max(50).default(5),
+  /** `BOOKING_ATTEMPTS_PER_MINUTE` (default `5`): booking attempts allowed per account and per patient per minute (429 beyond). */
+  BOOKING_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** `BOOKING_NO_SHOW_RULE` (default `3/90/30`): `threshold/windowDays/pauseDays` — that many no-shows within the window pause online booking. */
+  BOOKING_NO_SHOW_RULE: z
+    .string()
+    .regex(/^\d{1,3}\/\d{1,3}\/\d{1,3}$/, 'threshold/windowDays/pauseDays, e.g. 3/90/30')
+    .default('3/90/30'),
+  /** `BOOKING_REFERRAL_RESERVE_PERCENT` (default `25`): share of an expert's (associate chief, chief) places kept for alliance referrals. */
+  BOOKING_REFERRAL_RESERVE_PERCENT: z.coerce.number().int().min(0).max(100).default(25),
+  /** `BOOKING_REFERRAL_RELEASE_HOURS` (default `24`): unused referral places open to the public this many hours before the session. */
+  BOOKING_REFERRAL_RELEASE_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  /** `BOOKING_PRIORITY_SLOTS_PER_SESSION` (default `2`): places per session kept for the priority channel (elderly 65+, disabled; booked by staff). */
+  BOOKING_PRIORITY_SLOTS_PER_SESSION: z.coerce.number().int().min(0).max(50).default(2),
+  /** `BOOKING_WAITLIST_PAY_MINUTES` (default `30`): how long a waitlist patient has to pay for an offered place. */
+  BOOKING_WAITLIST_PAY_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
+  /** `BOOKING_INSTITUTION_RULES` (default unset): JSON `{ "<institution id>": { <rule>: value, "referralReserveByDepartment": { "<department id>": percent } } }` overriding the rules above per institution. */
+  BOOKING_INSTITUTION_RULES: optionalText.pipe(
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'valid JSON, e.g. {"org-core":{"openDaysAhead":14}}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(InstitutionRulesSchema)
+      .optional(),
+  ),
+  /** `BOOKING_REGISTRATION_DEADLINE_MINUTES` (default `10`, at most 15): after payment, how long registration at the hospital is retried before the patient is refunded automatically. */
+  BOOKING_REGISTRATION_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(15).default(10),
+  /** `BOOKING_INVENTORY_FRESH_MS` (default `60000`): a doctor's day synced from the hospital this recently is served as is (older: refreshed in the background). */
+  BOOKING_INVENTORY_FRESH_MS: millis(60_000),
+  /** `BOOKING_JOBS` (default `on`): `off` leaves the booking jobs (hold expiry, order query, registration retries, refunds, releases, inventory sync, reconciliation) unscheduled on this instance. */
+  BOOKING_JOBS: z.enum(['on', 'off']).default('on'),
 });
 
 /** The parsed configuration, with derived paths. */

@@ -8,6 +8,7 @@ import { startDatabase } from './db/mongoose.js';
 import { createAuditModels } from './features/audit/model.js';
 import { createAuditService } from './features/audit/service.js';
 import { createAuthModels } from './features/auth/model.js';
+import { accountOpenids, bookingSettingsFromConfig, createBooking, createBookingModels } from './features/booking/index.js';
 import { createStaffAuth } from './features/staff-auth/index.js';
 import { loadAuthSecrets } from './features/auth/secrets.js';
 import { createAuthService, type AuthService } from './features/auth/service.js';
@@ -22,6 +23,9 @@ import { FhirHospitalSystem } from './integrations/hospital/fhir/fhir-hospital-s
 import { startHospitalSimulator } from './integrations/hospital/simulator/index.js';
 import { WechatClient } from './integrations/wechat/client.js';
 import { startWechatSandbox } from './integrations/wechat/sandbox/index.js';
+import { createWechatPay } from './integrations/wechatpay/index.js';
+import { startAgendaJobs } from './jobs/agenda.js';
+import { bookingJobs } from './jobs/booking.js';
 import { startDirectorySyncJob } from './jobs/directory-sync.js';
 import { createLogger, type Logger } from './logging/logger.js';
 
@@ -135,6 +139,26 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       logger: logger.child({ component: 'staff-patients' }),
     });
 
+    // Booking and payment: WeChat Pay (the embedded sandbox unless a merchant is configured; its
+    // notifies and the cashier's return go to this BFF's URL, known once it listens).
+    let appUrl = '';
+    const pay = await createWechatPay(config, { now: () => clock.now(), logger, cleanups, appUrl: () => appUrl });
+    const paySandbox = pay.sandbox;
+    const booking = createBooking({
+      models: await createBookingModels(db.connection),
+      hospital,
+      patients,
+      directory,
+      wechatPay: pay.wechatPay,
+      accounts: accountOpenids(db.connection),
+      clock,
+      logger: logger.child({ component: 'booking' }),
+      settings: bookingSettingsFromConfig(config),
+      ...(paySandbox ? { cashier: { urlFor: ({ prepayId, returnUrl }) => paySandbox.cashierUrl(prepayId, returnUrl) } } : {}),
+      appUrl: () => appUrl,
+    });
+    cleanups.push(() => booking.idle());
+
     const app = createApp({
       config,
       logger,
@@ -146,6 +170,7 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       consents,
       audit,
       staffPatients,
+      booking,
       db,
       clock,
     });
@@ -169,6 +194,12 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
     const { port } = server.address() as AddressInfo;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${host}:${port}`;
+    appUrl = url;
+    if (config.BOOKING_JOBS === 'on' && db.connection.db) {
+      // Hold expiry, order queries, registration retries, refunds, releases, inventory, reconciliation.
+      const jobs = await startAgendaJobs({ db: db.connection.db, jobs: bookingJobs(booking), logger: logger.child({ component: 'jobs' }) });
+      cleanups.push(() => jobs.stop());
+    }
     logger.info({ url }, 'CareLoop is running');
 
     let stopping: Promise<void> | undefined;

@@ -75,6 +75,26 @@ const ROUTES: Array<PatientDataRoute | StaffPatientDataRoute> = [
     ownerStatus: 204,
     proxyStatus: 403,
   },
+  // Booking: the patient's appointment (held in beforeEach) and waitlist entry; any other id is
+  // looked up as it is, so an unknown id must answer exactly like someone else's.
+  {
+    name: 'book an appointment for a patient',
+    method: 'POST',
+    path: () => '/api/v1/appointments',
+    body: (id) => ({ slotId: bookingFixture.freeSlot, patientId: id }),
+    ownerStatus: 201,
+  },
+  { name: 'view an appointment', method: 'GET', path: (id) => `/api/v1/appointments/${appointmentOf(id)}`, ownerStatus: 200 },
+  { name: 'pay for an appointment', method: 'POST', path: (id) => `/api/v1/appointments/${appointmentOf(id)}/pay`, ownerStatus: 200 },
+  { name: 'cancel an appointment', method: 'POST', path: (id) => `/api/v1/appointments/${appointmentOf(id)}/cancel`, body: () => ({}), ownerStatus: 200 },
+  {
+    name: 'join the waitlist for a patient',
+    method: 'POST',
+    path: () => '/api/v1/waitlist',
+    body: (id) => ({ patientId: id, date: BOOKING_DATE, departmentId: 'dept-core-endocrinology' }),
+    ownerStatus: 201,
+  },
+  { name: 'leave the waitlist', method: 'DELETE', path: (id) => `/api/v1/waitlist/${waitlistEntryOf(id)}`, ownerStatus: 204 },
   { audience: 'staff', name: 'staff: view a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}`, staffStatus: 200 },
   { audience: 'staff', name: 'staff: export a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}/export`, staffStatus: 200 },
 ];
@@ -117,6 +137,15 @@ function grantedStatus(route: PatientDataRoute | StaffPatientDataRoute, who: 'ow
   return who === 'proxy' ? (route.proxyStatus ?? route.ownerStatus) : route.ownerStatus;
 }
 
+/** A Monday five days after NOW: open for booking. */
+const BOOKING_DATE = '2030-03-11';
+/** The booking rows' fixture: slots found once; the patient's appointment and waitlist entry made per case. */
+const bookingFixture = { heldSlot: '', freeSlot: '', appointmentId: '', waitlistEntryId: '' };
+/** The patient's appointment for the patient's id; any other id as it is. */
+const appointmentOf = (id: string) => (id === patientId ? bookingFixture.appointmentId : id);
+/** The patient's waitlist entry for the patient's id; any other id as it is. */
+const waitlistEntryOf = (id: string) => (id === patientId ? bookingFixture.waitlistEntryId : id);
+
 let mongo: TestMongo;
 let clock: TestClock;
 let sandbox: RunningWechatSandbox;
@@ -140,7 +169,22 @@ beforeAll(async () => {
   clock = testClock(NOW);
   sandbox = await startWechatSandbox({ now: () => clock.now() });
   simulator = await startHospitalSimulator({ now: () => clock.now() });
-  app = await startTestApp({ mongoUri: mongo.uri, clock, hospitalBaseUrl: simulator.baseUrl, wechat: { baseUrl: sandbox.baseUrl }, staffAuth: true });
+  app = await startTestApp({
+    mongoUri: mongo.uri,
+    clock,
+    hospitalBaseUrl: simulator.baseUrl,
+    wechat: { baseUrl: sandbox.baseUrl },
+    staffAuth: true,
+    booking: true,
+    // Every case books once for the owner within the same (pinned) minute.
+    env: { BOOKING_ATTEMPTS_PER_MINUTE: '10000' },
+  });
+  const firstBookable = async (doctorId: string) => {
+    const day = await readJson(await app.fetch(`/api/v1/doctors/${doctorId}/slots?date=${BOOKING_DATE}`));
+    return day.items.find((s: { bookable: boolean }) => s.bookable).id as string;
+  };
+  bookingFixture.heldSlot = await firstBookable('pract-core-cardio-3');
+  bookingFixture.freeSlot = await firstBookable('pract-core-endo-3');
   const owner = await patientSignIn('sandbox:owner');
   tokens.owner = owner.accessToken;
   ownerAccountId = owner.account.id;
@@ -176,6 +220,20 @@ beforeEach(async () => {
   // A family account acting for the owner (家人代办), through a one-time invitation.
   const invitation = await readJson(await app.fetch(`/api/v1/patients/${patientId}/proxy-invitations`, json('POST', undefined, tokens.owner)));
   expect((await app.fetch('/api/v1/proxy-invitations/accept', json('POST', { code: invitation.code }, tokens.proxy))).status).toBe(200);
+  // Booking: a clean inventory and hospital, then one held appointment and one waitlist entry.
+  const db = app.connection.db!;
+  await Promise.all(['appointments', 'booking_patient_claims', 'waitlist_entries'].map((c) => db.collection(c).deleteMany({})));
+  await db.collection('booking_slots').updateMany({}, { $set: { taken: 0 } });
+  simulator.reset();
+  const held = await app.fetch('/api/v1/appointments', json('POST', { slotId: bookingFixture.heldSlot, patientId }, tokens.owner));
+  expect(held.status).toBe(201);
+  bookingFixture.appointmentId = (await readJson(held)).id;
+  const waiting = await app.fetch(
+    '/api/v1/waitlist',
+    json('POST', { patientId, date: '2030-03-12', departmentId: 'dept-core-cardiology' }, tokens.owner),
+  );
+  expect(waiting.status).toBe(201);
+  bookingFixture.waitlistEntryId = (await readJson(waiting)).id;
 });
 
 function json(method: string, body: unknown, token?: string): RequestInit {

@@ -7,6 +7,14 @@ import { connectMongoose, pingDatabase, type DatabaseHealth } from '../../server
 import { createAuditModels } from '../../server/src/features/audit/model.js';
 import { createAuditService } from '../../server/src/features/audit/service.js';
 import { createAuthModels } from '../../server/src/features/auth/model.js';
+import {
+  accountOpenids,
+  bookingSettingsFromConfig,
+  createBooking,
+  createBookingModels,
+  type BookingService,
+} from '../../server/src/features/booking/index.js';
+import { createWechatPay, type RunningWechatPaySandbox } from '../../server/src/integrations/wechatpay/index.js';
 import { loadAuthSecrets } from '../../server/src/features/auth/secrets.js';
 import { createAuthService, type AuthService } from '../../server/src/features/auth/service.js';
 import { createDirectoryModels } from '../../server/src/features/directory/model.js';
@@ -66,6 +74,11 @@ export interface TestAppOptions {
   wechat?: { baseUrl: string; appid?: string; secret?: string; timeoutMs?: number; sandbox?: boolean };
   /** Mount staff sign-in with the seeded demo staff (as main does next to the simulator). */
   staffAuth?: boolean;
+  /**
+   * Mount booking and payment on the embedded WeChat Pay sandbox (started for the app, stopped by
+   * close()). Jobs are not scheduled: tests run `app.booking.jobs.*` with their own clock.
+   */
+  booking?: boolean | { sandboxVerification?: 'certificate' | 'public_key'; registrationQuickRetryDelaysMs?: number[] };
 }
 
 /** Fixed test keys (so a test can sign its own tokens); never used outside tests. */
@@ -83,6 +96,10 @@ export interface TestApp {
   logs: Record<string, unknown>[];
   /** Staff auth, when the app was started with `staffAuth: true` (to seed more staff). */
   staffAuth?: StaffAuth;
+  /** Booking (its jobs and `idle()`), when started with `booking`. */
+  booking?: BookingService;
+  /** The WeChat Pay sandbox behind booking (controls: pay, notifies, faults). */
+  wechatPaySandbox?: RunningWechatPaySandbox;
   /** `fetch` relative to the app. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Stops the server, drops the test database, closes the connection. */
@@ -186,6 +203,38 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     });
     await staffAuth.seedDemoStaff();
   }
+  const cleanups: Array<() => Promise<void>> = [];
+  let url = '';
+  let booking: BookingService | undefined;
+  let wechatPaySandbox: RunningWechatPaySandbox | undefined;
+  if (options.booking) {
+    const bookingOptions = options.booking === true ? {} : options.booking;
+    const pay = await createWechatPay(config, {
+      now: () => options.clock.now(),
+      logger,
+      cleanups,
+      appUrl: () => url,
+      ...(bookingOptions.sandboxVerification ? { sandboxVerification: bookingOptions.sandboxVerification } : {}),
+    });
+    const sandbox = pay.sandbox;
+    wechatPaySandbox = sandbox;
+    booking = createBooking(
+      {
+        models: await createBookingModels(connection),
+        hospital,
+        patients,
+        directory,
+        wechatPay: pay.wechatPay,
+        accounts: accountOpenids(connection),
+        clock: options.clock,
+        logger: logger.child({ component: 'booking' }),
+        settings: bookingSettingsFromConfig(config),
+        ...(sandbox ? { cashier: { urlFor: ({ prepayId, returnUrl }) => sandbox.cashierUrl(prepayId, returnUrl) } } : {}),
+        appUrl: () => url,
+      },
+      bookingOptions.registrationQuickRetryDelaysMs ? { registrationQuickRetryDelaysMs: bookingOptions.registrationQuickRetryDelaysMs } : {},
+    );
+  }
   const app = createApp({
     config,
     logger,
@@ -197,10 +246,13 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     consents,
     audit,
     staffPatients,
+    ...(booking ? { booking } : {}),
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });
-  const { url, close } = await listenOnLoopback(app);
+  const listening = await listenOnLoopback(app);
+  url = listening.url;
+  const close = listening.close;
   return {
     url,
     config,
@@ -209,10 +261,14 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     connection,
     logs,
     ...(staffAuth ? { staffAuth } : {}),
+    ...(booking ? { booking } : {}),
+    ...(wechatPaySandbox ? { wechatPaySandbox } : {}),
     fetch: (path, init) => fetch(`${url}${path}`, init),
     async close() {
       await close();
       await directory.idle();
+      await booking?.idle();
+      for (const cleanup of cleanups.reverse()) await cleanup();
       await connection.dropDatabase().catch(() => {});
       await connection.close();
     },

@@ -286,6 +286,56 @@ export type WaitlistEntry = z.infer<typeof WaitlistEntrySchema>;
 /** `GET /waitlist`. */
 export const WaitlistListSchema = z.object({ items: z.array(WaitlistEntrySchema) });
 
+/**
+ * Stable `error.code`s of the booking API, so the screens can branch on them (the message is
+ * Chinese and names the rule):
+ * - `slot_unavailable` 409 — the place is gone (lost the race, booked out, or taken at the hospital);
+ *   `details.reason` is a {@link SlotUnavailableReason} when the slot is not bookable for another reason;
+ * - `booking_not_open` 409 — booking for that day has not opened (`details.opensAt`);
+ * - `booking_closed` 409 — too close to (or past) the visit; `session_stopped` 409 — 停诊;
+ * - `channel_reserved` 409 — a referral/priority place the caller may not take;
+ * - `duplicate_doctor_day` 409 — the patient already has an active appointment with that doctor that day;
+ * - `active_limit_reached` 409 — the patient has the most active appointments allowed;
+ * - `rate_limited` 429 — too many booking attempts a minute (per account, per patient);
+ * - `booking_paused_no_show` 403 — online booking paused after no-shows (`details.pausedUntil`);
+ * - `not_payable` / `payment_expired` 409 — the appointment cannot be paid (any more);
+ * - `cancel_cutoff_passed` 409 — free cancellation ended (`details.freeUntil`); `not_cancellable` 409;
+ * - `waitlist_exists` / `waitlist_not_needed` / `waitlist_closed` 409 — waitlist rules;
+ * - `slot_not_found` 404 — no such slot (list the doctor's slots first);
+ * - `invalid_signature` 401 / `invalid_notification` 400 / `unknown_order` 404 / `amount_mismatch` 400 /
+ *   `merchant_mismatch` 400 — a refused WeChat Pay notify (nothing changes).
+ */
+export const BookingErrorCodeSchema = z.enum([
+  'slot_unavailable',
+  'booking_not_open',
+  'booking_closed',
+  'session_stopped',
+  'channel_reserved',
+  'duplicate_doctor_day',
+  'active_limit_reached',
+  'rate_limited',
+  'booking_paused_no_show',
+  'not_payable',
+  'payment_expired',
+  'cancel_cutoff_passed',
+  'not_cancellable',
+  'waitlist_exists',
+  'waitlist_not_needed',
+  'waitlist_closed',
+  'slot_not_found',
+  'invalid_signature',
+  'invalid_notification',
+  'unknown_order',
+  'amount_mismatch',
+  'merchant_mismatch',
+]);
+/** A booking error code. */
+export type BookingErrorCode = z.infer<typeof BookingErrorCodeSchema>;
+
+/** Where the H5 app shows the outcome of a payment (the sandbox cashier returns there). */
+export const bookingResultPage = (appointmentId: string) =>
+  `/packages/booking/pages/result/index?id=${encodeURIComponent(appointmentId)}`;
+
 /** Paths of the booking API, relative to `/api/v1`. */
 export const BookingPaths = {
   slots: (doctorId: string) => `/doctors/${encodeURIComponent(doctorId)}/slots`,

@@ -90,6 +90,15 @@ export interface Registration {
   end: string;
 }
 
+/** Options of {@link HospitalSystem.lockSlot}. */
+export interface LockSlotOptions {
+  /**
+   * Our stable id of the hold (e.g. the appointment id): stored on the hospital's registration
+   * so a retried or repeated lock finds the one it made instead of creating a second.
+   */
+  idempotencyKey?: string;
+}
+
 /** A patient in the hospital's master patient index (FHIR Patient). */
 export interface HospitalPatient {
   id: string;
@@ -182,12 +191,21 @@ export interface HospitalSystem {
   /** Slots of a doctor starting within [from, to). */
   listSlots(practitionerId: string, from: string, to: string): Promise<HospitalSlot[]>;
   listPriceItems(institutionId: string): Promise<PriceItem[]>;
-  /** Holds a free slot for a patient (Appointment status pending); fails if the slot is taken. */
-  lockSlot(slotId: string, patientId: string): Promise<Registration>;
+  /**
+   * Holds a free slot for a patient (Appointment status pending); fails if the slot is taken.
+   * With `idempotencyKey` the hold is safe to repeat: a lock that already landed under that key
+   * (e.g. one whose answer timed out) is returned instead of failing on its own hold.
+   */
+  lockSlot(slotId: string, patientId: string, options?: LockSlotOptions): Promise<Registration>;
   /** Confirms a held registration after payment (Appointment status booked). */
   confirmRegistration(registrationId: string): Promise<Registration>;
   /** Cancels a registration and frees the slot. */
   cancelRegistration(registrationId: string): Promise<Registration>;
+  /**
+   * Reads a registration (for reconciliation); null when the hospital does not know it.
+   * Optional: an adapter without it leaves the hospital side of reconciliation out.
+   */
+  getRegistration?(registrationId: string): Promise<Registration | null>;
   /** Looks up the master patient index by an identifier (e.g. the blind index of an ID number). */
   findPatient(identifierSystem: string, identifierValue: string): Promise<HospitalPatient | null>;
   listEncounters(patientId: string): Promise<Encounter[]>;

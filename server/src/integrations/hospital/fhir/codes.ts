@@ -29,4 +29,6 @@ export const CareLoopFhir = {
   descriptionExtension: 'https://careloop.example/fhir/StructureDefinition/description',
   /** Encounter.extension valueReference: the department (HealthcareService) seen; R4 Encounter has no such element. */
   departmentExtension: 'https://careloop.example/fhir/StructureDefinition/department',
+  /** Appointment.identifier system: CareLoop's id of a booking hold, so a repeated lock finds its own (If-None-Exist). */
+  bookingHoldSystem: 'https://careloop.example/fhir/NamingSystem/booking-hold',
 } as const;

@@ -213,9 +213,15 @@ export class FhirClient {
     return entries;
   }
 
-  /** POST a new resource. Never retried: a second POST could book twice. */
-  async create(path: string, resource: object): Promise<Record<string, unknown>> {
-    const response = await this.run(this.once, 'POST', this.resolve(path), resource);
+  /**
+   * POST a new resource. Never retried — a second POST could book twice — unless `ifNoneExist`
+   * makes it a FHIR conditional create (`If-None-Exist: identifier=…`): then a retry returns the
+   * resource the first attempt made, so it is retried like a read.
+   */
+  async create(path: string, resource: object, options: { ifNoneExist?: string } = {}): Promise<Record<string, unknown>> {
+    const policy = options.ifNoneExist === undefined ? this.once : this.idempotent;
+    const extra = options.ifNoneExist === undefined ? undefined : { 'If-None-Exist': options.ifNoneExist };
+    const response = await this.run(policy, 'POST', this.resolve(path), resource, undefined, extra);
     return this.representation(response, path);
   }
 
@@ -265,9 +271,10 @@ export class FhirClient {
     url: URL,
     body?: object,
     ifMatch?: string,
+    extraHeaders?: Record<string, string>,
   ): Promise<RawResponse> {
     try {
-      return await policy.execute((ctx) => this.attempt(method, url, ctx.signal, body, ifMatch));
+      return await policy.execute((ctx) => this.attempt(method, url, ctx.signal, body, ifMatch, extraHeaders));
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         throw new HospitalSystemError('hospital_unavailable', { cause: error });
@@ -283,8 +290,9 @@ export class FhirClient {
     signal: AbortSignal,
     body?: object,
     ifMatch?: string,
+    extraHeaders?: Record<string, string>,
   ): Promise<RawResponse> {
-    const headers: Record<string, string> = { Accept: FHIR_JSON };
+    const headers: Record<string, string> = { ...extraHeaders, Accept: FHIR_JSON };
     if (body !== undefined) {
       headers['Content-Type'] = FHIR_JSON;
       headers['Prefer'] = 'return=representation';

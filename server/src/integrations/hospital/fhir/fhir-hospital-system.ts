@@ -17,6 +17,7 @@ import type {
   HospitalSystem,
   ImagingStudy,
   LabObservation,
+  LockSlotOptions,
   PriceItem,
   Registration,
 } from '../port.js';
@@ -215,9 +216,20 @@ export class FhirHospitalSystem implements HospitalSystem {
     }, []);
   }
 
-  lockSlot(slotId: string, patientId: string): Promise<Registration> {
+  lockSlot(slotId: string, patientId: string, options: LockSlotOptions = {}): Promise<Registration> {
     return this.guard(async () => {
       if (!isFhirId(patientId)) throw new InvalidFhirIdError('Patient');
+      const key = options.idempotencyKey;
+      const identifier = key === undefined ? undefined : { system: CareLoopFhir.bookingHoldSystem, value: key };
+      if (identifier) {
+        // A lock that already landed under this key (its answer lost to a time-out) holds the
+        // slot itself: find it before the slot's own status says "busy".
+        const entries = await this.client.search(
+          searchPath('Appointment', [['identifier', tokenValue(identifier.system, identifier.value)]]),
+        );
+        const existing = matches(entries, 'Appointment').map(toRegistration).find((r) => r.slotId === slotId);
+        if (existing) return existing;
+      }
       const slot = parseSlot(await this.client.read(resourcePath('Slot', slotId)));
       if (slot.status !== 'free') {
         throw new HospitalSystemError('hospital_conflict', { cause: new Error(`Slot/${slot.id} is ${slot.status}`) });
@@ -226,10 +238,12 @@ export class FhirHospitalSystem implements HospitalSystem {
       if (!schedule?.practitionerId) {
         throw new MappingError(`Schedule/${slot.scheduleId}: no active Practitioner actor`);
       }
-      const created = await this.client.create(
-        'Appointment',
-        pendingAppointment(slot, patientId, schedule.practitionerId),
-      );
+      const body = pendingAppointment(slot, patientId, schedule.practitionerId, identifier);
+      const created = identifier
+        ? await this.client.create('Appointment', body, {
+            ifNoneExist: `identifier=${encodeURIComponent(identifier.system)}|${encodeURIComponent(identifier.value)}`,
+          })
+        : await this.client.create('Appointment', body);
       return toRegistration(created);
     });
   }
@@ -240,6 +254,13 @@ export class FhirHospitalSystem implements HospitalSystem {
 
   cancelRegistration(registrationId: string): Promise<Registration> {
     return this.guard(() => this.transition(registrationId, 'cancelled'));
+  }
+
+  getRegistration(registrationId: string): Promise<Registration | null> {
+    return this.guard(async () => {
+      const appointment = await this.readOrNull(resourcePath('Appointment', registrationId));
+      return appointment ? toRegistration(appointment) : null;
+    }, null);
   }
 
   findPatient(identifierSystem: string, identifierValue: string): Promise<HospitalPatient | null> {

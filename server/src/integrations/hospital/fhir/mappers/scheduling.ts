@@ -140,10 +140,19 @@ export function toRegistration(resource: unknown): Registration {
 }
 
 
-/** The body of `POST Appointment` that holds `slot` for a patient with the slot's doctor. */
-export function pendingAppointment(slot: SlotInput, patientId: string, practitionerId: string): object {
+/**
+ * The body of `POST Appointment` that holds `slot` for a patient with the slot's doctor; with an
+ * `identifier` (our hold id) a repeated lock can find it.
+ */
+export function pendingAppointment(
+  slot: SlotInput,
+  patientId: string,
+  practitionerId: string,
+  identifier?: { system: string; value: string },
+): object {
   return {
     resourceType: 'Appointment',
+    ...(identifier ? { identifier: [identifier] } : {}),
     status: 'pending',
     slot: [{ reference: `Slot/${slot.id}` }],
     participant: [

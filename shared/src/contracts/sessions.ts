@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { AppointmentStatusSchema, BookingChannelSchema, LocalDateSchema } from './appointments.js';
+
+/**
+ * Staff contracts of booking (号源管理): a doctor's half-day sessions with their places per
+ * channel, changing the channel split (referral reserve, priority channel), stopping a session
+ * (停诊: booked patients are cancelled, refunded and notified), booking the priority or referral
+ * channel for a patient, and the payment reconciliation list. Staff routes live under
+ * `/api/v1/staff`, behind the staff sign-in; a staff member sees only their own institution
+ * (an alliance admin every member).
+ *
+ * A session's places are the hospital's slots (one patient per 15-minute slot): adding places
+ * (加号) is done in the hospital's own system and reaches CareLoop with the next inventory sync.
+ * What a scheduler changes here is how those places are split between the channels.
+ */
+
+const Instant = z.iso.datetime({ offset: true });
+const Id = z.string().trim().min(1).max(128);
+
+/** Places of a session per channel (one per hospital slot). */
+export const ChannelCountsSchema = z.object({
+  public: z.number().int().nonnegative(),
+  referral: z.number().int().nonnegative(),
+  priority: z.number().int().nonnegative(),
+});
+/** Places per channel. */
+export type ChannelCounts = z.infer<typeof ChannelCountsSchema>;
+
+/** A doctor's half-day session as the staff area shows it. */
+export const StaffSessionSchema = z.object({
+  /** `doctorId|YYYY-MM-DD|morning` */
+  id: Id,
+  doctor: z.object({ id: Id, name: z.string(), titleText: z.string() }),
+  departmentId: Id,
+  institutionId: Id,
+  date: LocalDateSchema,
+  period: z.enum(['morning', 'afternoon']),
+  start: Instant,
+  end: Instant,
+  /** Fee in fen. */
+  fee: z.number().int().nonnegative(),
+  /** Places per channel (slots the hospital offers; busy ones at the hospital count as taken). */
+  quota: ChannelCountsSchema,
+  /** Places held or booked through CareLoop, or taken at the hospital, per channel. */
+  taken: ChannelCountsSchema,
+  /** When an unused referral reserve opens to the public. */
+  referralReleaseAt: Instant,
+  stopped: z.boolean(),
+  stoppedAt: Instant.nullable(),
+  stopReason: z.string().nullable(),
+});
+/** A staff view of a session. */
+export type StaffSession = z.infer<typeof StaffSessionSchema>;
+
+/** `GET /staff/sessions?doctorId=&date=`. */
+export const StaffSessionListQuerySchema = z.strictObject({
+  doctorId: Id,
+  date: LocalDateSchema,
+});
+/** Sessions of a doctor's day. */
+export const StaffSessionListSchema = z.object({ items: z.array(StaffSessionSchema) });
+/** Sessions of a doctor's day. */
+export type StaffSessionList = z.infer<typeof StaffSessionListSchema>;
+
+/**
+ * `PUT /staff/sessions/:id/quota` — how many of the session's places are kept for referrals and
+ * for the priority channel; the rest are public. Places already taken keep their channel.
+ */
+export const SessionQuotaUpdateSchema = z.strictObject({
+  referral: z.number().int().min(0).max(200),
+  priority: z.number().int().min(0).max(200),
+});
+/** A quota change. */
+export type SessionQuotaUpdate = z.infer<typeof SessionQuotaUpdateSchema>;
+
+/** `POST /staff/sessions/:id/stop` — 停诊, with the reason patients are told. */
+export const SessionStopSchema = z.strictObject({
+  reason: z.string().trim().min(1, { error: '请填写停诊原因' }).max(200, { error: '停诊原因不能超过200字' }),
+});
+/** A stop request. */
+export type SessionStop = z.infer<typeof SessionStopSchema>;
+
+/** What stopping a session did. */
+export const SessionStopResultSchema = z.object({
+  session: StaffSessionSchema,
+  /** Appointments cancelled (each patient notified; paid ones refunded). */
+  cancelled: z.number().int().nonnegative(),
+  /** Of those, refunds requested. */
+  refunds: z.number().int().nonnegative(),
+});
+/** The result of stopping a session. */
+export type SessionStopResult = z.infer<typeof SessionStopResultSchema>;
+
+/**
+ * `POST /staff/appointments` — staff book the priority channel (scheduler: elderly 65+,
+ * disabled, by phone or on site) or the referral reserve (referral coordinator) for a patient
+ * registered in CareLoop. The appointment is then paid by the patient like any other.
+ */
+export const StaffBookingCreateSchema = z.strictObject({
+  slotId: Id,
+  patientId: Id,
+  channel: z.enum(['priority', 'referral']),
+});
+/** A staff booking. */
+export type StaffBookingCreate = z.infer<typeof StaffBookingCreateSchema>;
+
+/** What a staff booking made. */
+export const StaffBookingSchema = z.object({
+  id: Id,
+  status: AppointmentStatusSchema,
+  channel: BookingChannelSchema,
+  slotId: Id,
+  patientId: Id,
+  start: Instant,
+  amount: z.number().int().nonnegative(),
+  payBy: Instant,
+});
+/** A staff booking. */
+export type StaffBooking = z.infer<typeof StaffBookingSchema>;
+
+/** Paths of the staff booking API, relative to `/api/v1`. */
+export const SessionPaths = {
+  sessions: '/staff/sessions',
+  quota: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/quota`,
+  stop: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/stop`,
+  appointments: '/staff/appointments',
+} as const;

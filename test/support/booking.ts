@@ -1,0 +1,178 @@
+import { residentIdCheckChar } from '@careloop/shared/domain/id-card';
+import { Types } from 'mongoose';
+import { FieldCrypto } from '../../server/src/crypto/field-crypto.js';
+import { signPatientAccessToken } from '../../server/src/http/auth.js';
+import { startHospitalSimulator, type RunningSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
+import { sandboxOpenid } from '../../server/src/integrations/wechat/sandbox/index.js';
+import { readJson, startTestApp, testClock, testFieldEncryptionKey, testJwtSecret, type TestApp, type TestAppOptions, type TestClock } from './app.js';
+import { useTestMongo, type TestMongo } from './mongo.js';
+
+/**
+ * The booking test world: the real app with booking mounted on the embedded database, the
+ * hospital simulator and the WeChat Pay sandbox, all on one test clock; and factories for
+ * patients (accounts with a `self` 就诊人, written straight to the database, with their tokens)
+ * so a test with 500 patients does not sign 500 people in first.
+ */
+
+/** Wednesday 2026-11-25, 09:10 in Shanghai: days up to 2026-12-01 are open, 2026-12-02 opens at 15:00. */
+export const BOOKING_NOW = '2026-11-25T09:10:00+08:00';
+
+/** A running booking world. */
+export interface BookingWorld {
+  mongo: TestMongo;
+  clock: TestClock;
+  hospital: RunningSimulator;
+  app: TestApp;
+  close(): Promise<void>;
+}
+
+/** Starts the world; `env` overrides config (rules), `staffAuth` mounts staff sign-in. */
+export async function startBookingWorld(
+  options: { env?: Record<string, string>; staffAuth?: boolean; booking?: TestAppOptions['booking']; now?: string } = {},
+): Promise<BookingWorld> {
+  const mongo = await useTestMongo();
+  const clock = testClock(options.now ?? BOOKING_NOW);
+  const hospital = await startHospitalSimulator({ now: () => clock.now() });
+  const app = await startTestApp({
+    mongoUri: mongo.uri,
+    clock,
+    hospitalBaseUrl: hospital.baseUrl,
+    env: { LOG_LEVEL: 'info', ...options.env },
+    staffAuth: options.staffAuth ?? false,
+    booking: options.booking ?? { registrationQuickRetryDelaysMs: [50, 100] },
+  });
+  return {
+    mongo,
+    clock,
+    hospital,
+    app,
+    async close() {
+      await app.close();
+      await hospital.stop();
+      await mongo.stop();
+    },
+  };
+}
+
+/** A patient made by the factory: its account, its token, the 就诊人 id. */
+export interface TestPatient {
+  accountId: string;
+  patientId: string;
+  name: string;
+  openid: string;
+  token: string;
+}
+
+/** A valid resident id number for the n-th test person (born 1990-03-07). */
+export function testIdNumber(n: number): string {
+  const first17 = `11010519900307${String(n % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+let batch = 0;
+
+/**
+ * `count` accounts, each with one `self` patient, inserted directly (encrypted as the patients
+ * service stores them), with an access token valid for a day of the app's clock.
+ */
+export async function seedPatients(app: TestApp, clock: TestClock, count: number): Promise<TestPatient[]> {
+  batch += 1;
+  const crypto = new FieldCrypto(Buffer.from(testFieldEncryptionKey, 'base64'));
+  const now = clock.now();
+  const accounts: Record<string, unknown>[] = [];
+  const patients: Record<string, unknown>[] = [];
+  const made: TestPatient[] = [];
+  for (let i = 0; i < count; i++) {
+    const accountId = new Types.ObjectId();
+    const patientId = new Types.ObjectId();
+    const openid = sandboxOpenid(`booking-${batch}-${i}`);
+    const idNumber = testIdNumber(i);
+    const name = `测试患者${batch}-${i}`;
+    accounts.push({
+      _id: accountId,
+      openid,
+      sessionKeyEnc: crypto.encrypt('c2Vzc2lvbi1rZXktMTIzNDU2', 'account.sessionKey'),
+      largeText: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    patients.push({
+      _id: patientId,
+      ownerAccountId: accountId,
+      relationship: 'self',
+      name,
+      idType: 'resident_id',
+      idNumberEnc: crypto.encrypt(idNumber, 'patient.idNumber'),
+      idIndex: crypto.blindIndex(idNumber, 'patient.idNumber'),
+      gender: 'male',
+      birthDate: '1990-03-07',
+      allergies: [],
+      chronicConditions: [],
+      hospitalPatientId: null,
+      createdBy: accountId,
+      updatedBy: accountId,
+      createdAt: now,
+      updatedAt: now,
+      deleted: false,
+      deletedAt: null,
+      deletedBy: null,
+    });
+    made.push({
+      accountId: accountId.toHexString(),
+      patientId: patientId.toHexString(),
+      name,
+      openid,
+      token: signPatientAccessToken(accountId.toHexString(), testJwtSecret, now, 86_400),
+    });
+  }
+  const db = app.connection.db!;
+  await db.collection('accounts').insertMany(accounts);
+  await db.collection('patients').insertMany(patients);
+  return made;
+}
+
+/** Request options with JSON and the patient's token. */
+export function asPatient(patient: Pick<TestPatient, 'token'> | string, method = 'GET', body?: unknown): RequestInit {
+  const token = typeof patient === 'string' ? patient : patient.token;
+  return {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+}
+
+/** `GET /doctors/:id/slots?date=` (JSON). */
+export async function listSlots(app: TestApp, doctorId: string, date: string) {
+  const response = await app.fetch(`/api/v1/doctors/${doctorId}/slots?date=${date}`);
+  if (response.status !== 200) throw new Error(`slots ${response.status}: ${await response.text()}`);
+  return readJson(response);
+}
+
+/** Books `slotId` for the patient; the response. */
+export function book(app: TestApp, patient: TestPatient, slotId: string): Promise<Response> {
+  return app.fetch('/api/v1/appointments', asPatient(patient, 'POST', { slotId, patientId: patient.patientId }));
+}
+
+/** Books and expects 201; the appointment. */
+export async function bookOk(app: TestApp, patient: TestPatient, slotId: string) {
+  const response = await book(app, patient, slotId);
+  const body = await readJson(response);
+  if (response.status !== 201) throw new Error(`booking ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Pays an appointment in the sandbox (as the cashier's 确认支付 would), the first notify delivered. */
+export async function payInSandbox(world: BookingWorld, patient: TestPatient, appointmentId: string) {
+  const response = await world.app.fetch(`/api/v1/appointments/${appointmentId}/pay`, asPatient(patient, 'POST'));
+  const params = await readJson(response);
+  if (response.status !== 200) throw new Error(`pay ${response.status}: ${JSON.stringify(params)}`);
+  await world.app.wechatPaySandbox!.controls.pay(params.outTradeNo);
+  await world.app.booking!.idle();
+  return params;
+}
+
+/** The appointment as its patient sees it. */
+export async function getAppointment(app: TestApp, patient: TestPatient, appointmentId: string) {
+  const response = await app.fetch(`/api/v1/appointments/${appointmentId}`, asPatient(patient));
+  return { status: response.status, body: await readJson(response) };
+}
