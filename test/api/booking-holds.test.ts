@@ -9,6 +9,7 @@ import {
   getAppointment,
   listSlots,
   seedPatients,
+  resetBooking,
   startBookingWorld,
   type BookingWorld,
   type TestPatient,
@@ -39,16 +40,7 @@ afterAll(async () => {
   await world?.close();
 });
 beforeEach(async () => {
-  world.clock.set(BOOKING_NOW);
-  world.hospital.faults.clear();
-  // Every test starts from a clean inventory and hospital (places and holds of earlier tests gone).
-  const db = world.app.connection.db!;
-  await Promise.all(
-    ['appointments', 'booking_slots', 'booking_sessions', 'booking_days', 'booking_patient_claims', 'booking_rate_windows', 'notifications'].map((c) =>
-      db.collection(c).deleteMany({}),
-    ),
-  );
-  world.hospital.reset();
+  await resetBooking(world);
   await listSlots(world.app, DOCTOR, DATE);
 });
 

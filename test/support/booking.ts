@@ -54,6 +54,32 @@ export async function startBookingWorld(
   };
 }
 
+/**
+ * Back to a clean start between tests: background work finished, the clock at BOOKING_NOW, no
+ * faults, no appointments, inventory or claims, the hospital re-seeded, notifies delivered again.
+ */
+export async function resetBooking(world: BookingWorld): Promise<void> {
+  await world.app.booking!.idle();
+  world.clock.set(BOOKING_NOW);
+  world.hospital.faults.clear();
+  world.app.wechatPaySandbox!.controls.dropNotifies(false);
+  const db = world.app.connection.db!;
+  await Promise.all(
+    [
+      'appointments',
+      'booking_slots',
+      'booking_sessions',
+      'booking_days',
+      'booking_patient_claims',
+      'booking_rate_windows',
+      'notifications',
+      'payment_events',
+      'waitlist_entries',
+    ].map((c) => db.collection(c).deleteMany({})),
+  );
+  world.hospital.reset();
+}
+
 /** A patient made by the factory: its account, its token, the 就诊人 id. */
 export interface TestPatient {
   accountId: string;
@@ -73,7 +99,7 @@ let batch = 0;
 
 /**
  * `count` accounts, each with one `self` patient, inserted directly (encrypted as the patients
- * service stores them), with an access token valid for a day of the app's clock.
+ * service stores them), with an access token valid for 30 days of the app's clock.
  */
 export async function seedPatients(app: TestApp, clock: TestClock, count: number): Promise<TestPatient[]> {
   batch += 1;
@@ -122,7 +148,7 @@ export async function seedPatients(app: TestApp, clock: TestClock, count: number
       patientId: patientId.toHexString(),
       name,
       openid,
-      token: signPatientAccessToken(accountId.toHexString(), testJwtSecret, now, 86_400),
+      token: signPatientAccessToken(accountId.toHexString(), testJwtSecret, now, 30 * 86_400),
     });
   }
   const db = app.connection.db!;
