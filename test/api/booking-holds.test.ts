@@ -17,14 +17,14 @@ import {
 
 // Holding a place: the 201, the rules that refuse a booking (each named in the message), the
 // hospital lock (taken at the window → 409; no answer → cleaned up later), and the expiry of an
-// unpaid hold. 赵鹏 (pract-core-cardio-3) on Monday 2026-11-30; the clock is Wednesday 09:10.
+// unpaid hold. 赵鹏 (pract-core-cardio-3) on Monday 2030-03-11; the clock is Wednesday 09:10.
 
 const DOCTOR = 'pract-core-cardio-3';
-const DATE = '2026-11-30';
-const SLOT_0800 = 'slot-pract-core-cardio-3-20261130-0800';
-const SLOT_0815 = 'slot-pract-core-cardio-3-20261130-0815';
-const SLOT_0830 = 'slot-pract-core-cardio-3-20261130-0830';
-const SLOT_1330 = 'slot-pract-core-cardio-3-20261130-1330';
+const DATE = '2030-03-11';
+const SLOT_0800 = 'slot-pract-core-cardio-3-20300311-0800';
+const SLOT_0815 = 'slot-pract-core-cardio-3-20300311-0815';
+const SLOT_0930 = 'slot-pract-core-cardio-3-20300311-0930';
+const SLOT_1330 = 'slot-pract-core-cardio-3-20300311-1330';
 
 let world: BookingWorld;
 let patients: TestPatient[];
@@ -60,20 +60,20 @@ describe('POST /appointments', () => {
       department: { id: 'dept-core-cardiology', name: '心血管内科' },
       institution: { id: 'org-core', name: expect.any(String), address: expect.any(String) },
       slotId: SLOT_0800,
-      start: '2026-11-30T08:00:00+08:00',
-      end: '2026-11-30T08:15:00+08:00',
+      start: '2030-03-11T08:00:00+08:00',
+      end: '2030-03-11T08:15:00+08:00',
       amount: 5000,
-      payBy: '2026-11-25T09:25:00+08:00',
-      createdAt: '2026-11-25T09:10:00+08:00',
+      payBy: '2030-03-06T09:25:00+08:00',
+      createdAt: '2030-03-06T09:10:00+08:00',
       payment: { status: 'unpaid', paidAt: null },
       refund: null,
-      cancel: { allowed: true, freeUntil: '2026-11-29T08:00:00+08:00', ruleText: '尚未支付，可随时取消，不产生费用' },
+      cancel: { allowed: true, freeUntil: '2030-03-10T08:00:00+08:00', ruleText: '尚未支付，可随时取消，不产生费用' },
       visit: null,
       cancelledAt: null,
       cancelReasonText: null,
     });
     const hospital = world.hospital.state().appointments;
-    expect(hospital).toEqual([{ id: expect.any(String), status: 'pending', slot: `Slot/${SLOT_0800}`, patient: `Patient/${patient.patientId}`, start: '2026-11-30T08:00:00+08:00' }]);
+    expect(hospital).toEqual([{ id: expect.any(String), status: 'pending', slot: `Slot/${SLOT_0800}`, patient: `Patient/${patient.patientId}`, start: '2030-03-11T08:00:00+08:00' }]);
     const slots = await listSlots(world.app, DOCTOR, DATE);
     expect(slots.items[0]).toMatchObject({ id: SLOT_0800, bookable: false, remaining: 0, reason: 'booked_out' });
     expect((await getAppointment(world.app, patient, body.id)).body).toEqual(body);
@@ -146,25 +146,25 @@ describe('POST /appointments', () => {
     expect(await readJson(response)).toEqual({
       error: {
         code: 'booking_paused_no_show',
-        message: '该就诊人90天内爽约已达3次，在线预约暂停30天（爽约规则），12月15日 09:10后恢复；如有疑问请联系医院',
-        details: { pausedUntil: '2026-12-15T01:10:00.000Z', threshold: 3, windowDays: 90, pauseDays: 30 },
+        message: '该就诊人90天内爽约已达3次，在线预约暂停30天（爽约规则），3月26日 09:10后恢复；如有疑问请联系医院',
+        details: { pausedUntil: '2030-03-26T01:10:00.000Z', threshold: 3, windowDays: 90, pauseDays: 30 },
       },
     });
   });
 
   it('explains slots that cannot be booked: not open yet, reserved, unknown', async () => {
     const patient = fresh();
-    await listSlots(world.app, DOCTOR, '2026-12-02');
-    const early = await book(world.app, patient, 'slot-pract-core-cardio-3-20261202-0800');
+    await listSlots(world.app, DOCTOR, '2030-03-13');
+    const early = await book(world.app, patient, 'slot-pract-core-cardio-3-20300313-0800');
     expect(early.status).toBe(409);
     expect(await readJson(early)).toEqual({
       error: {
         code: 'booking_not_open',
-        message: '尚未放号：该日号源将于11月25日 15:00开放预约（预约规则：每天定时放出新一天的号）',
-        details: { reason: 'not_open_yet', opensAt: '2026-11-25T07:00:00.000Z' },
+        message: '尚未放号：该日号源将于3月6日 15:00开放预约（预约规则：每天定时放出新一天的号）',
+        details: { reason: 'not_open_yet', opensAt: '2030-03-06T07:00:00.000Z' },
       },
     });
-    const reserved = await book(world.app, patient, 'slot-pract-core-cardio-3-20261130-0900');
+    const reserved = await book(world.app, patient, 'slot-pract-core-cardio-3-20300311-1100');
     expect(reserved.status).toBe(409);
     expect((await readJson(reserved)).error).toEqual({
       code: 'channel_reserved',
@@ -211,7 +211,7 @@ describe('POST /appointments', () => {
     expect(await db.collection('booking_slots').findOne({ _id: SLOT_0815 as never })).toMatchObject({ taken: 0, capacity: 0 });
     expect((await listSlots(world.app, DOCTOR, DATE)).items[1]).toMatchObject({ id: SLOT_0815, reason: 'booked_out' });
     // The patient may book another place at once (the claim was given back).
-    expect((await book(world.app, patient, SLOT_0830)).status).toBe(201);
+    expect((await book(world.app, patient, SLOT_0930)).status).toBe(201);
   });
 
   it('keeps the place while the hospital lock’s outcome is unknown, and cleans up once the hospital answers', async () => {
@@ -263,7 +263,7 @@ describe('an unpaid hold', () => {
     expect(world.hospital.state().appointments.map((a) => a.status)).toEqual(['cancelled']);
     const notes = await world.app.connection.db!.collection('notifications').find().toArray();
     expect(notes.map((n) => [n.kind, n.title, n.body])).toEqual([
-      ['hold_expired', '预约已超时', `${patient.name}的11月30日 08:00 赵鹏预约未在规定时间内支付，号源已释放。`],
+      ['hold_expired', '预约已超时', `${patient.name}的3月11日 08:00 赵鹏预约未在规定时间内支付，号源已释放。`],
     ]);
     // The patient can book again (the claim went with the hold).
     expect((await book(world.app, patient, SLOT_1330)).status).toBe(201);

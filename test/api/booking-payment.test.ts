@@ -22,9 +22,9 @@ import {
 // what follows: registration at the hospital, or a refund when the money came too late.
 
 const DOCTOR = 'pract-core-cardio-3';
-const DATE = '2026-11-30';
-const SLOTS = ['0800', '0815', '0830', '0845', '0915', '0930', '0945', '1000', '1015', '1030', '1145'].map(
-  (t) => `slot-pract-core-cardio-3-20261130-${t}`,
+const DATE = '2030-03-11';
+const SLOTS = ['0800', '0815', '0930', '0945', '1000', '1015', '1030', '1045', '1115', '1130', '1145'].map(
+  (t) => `slot-pract-core-cardio-3-20300311-${t}`,
 );
 
 let world: BookingWorld;
@@ -67,7 +67,7 @@ function transaction(outTradeNo: string, total: number, state = 'SUCCESS', extra
       trade_type: 'JSAPI',
       trade_state: state,
       trade_state_desc: state,
-      success_time: '2026-11-25T09:12:00+08:00',
+      success_time: '2030-03-06T09:12:00+08:00',
       payer: { openid: 'o-payer' },
       amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
       ...extra,
@@ -138,12 +138,12 @@ describe('after payment', () => {
     expect(body).toMatchObject({
       status: 'booked',
       statusText: '已预约',
-      payment: { status: 'paid', paidAt: expect.stringMatching(/^2026-11-25T09:10:00\+08:00$/) },
+      payment: { status: 'paid', paidAt: expect.stringMatching(/^2030-03-06T09:10:00\+08:00$/) },
       refund: null,
-      cancel: { allowed: true, freeUntil: '2026-11-29T08:00:00+08:00' },
+      cancel: { allowed: true, freeUntil: '2030-03-10T08:00:00+08:00' },
       visit: {
         queueNumber: 1,
-        visitCode: expect.stringMatching(/^261130001[0-9A-F]{4}$/),
+        visitCode: expect.stringMatching(/^300311001[0-9A-F]{4}$/),
         location: expect.stringContaining('心血管内科'),
         instructions: expect.arrayContaining(['到院后在自助机或分诊台出示就诊码签到，按序号候诊']),
       },
@@ -185,7 +185,7 @@ describe('after payment', () => {
     expect(statuses).toEqual([204, 204, 204, 204, 204, 204]);
     await world.app.booking!.idle();
     const { body } = await getAppointment(world.app, patient, held.id);
-    expect(body).toMatchObject({ status: 'booked', payment: { status: 'paid', paidAt: '2026-11-25T09:12:00+08:00' } });
+    expect(body).toMatchObject({ status: 'booked', payment: { status: 'paid', paidAt: '2030-03-06T09:12:00+08:00' } });
     expect(world.app.logs.filter((l) => l.msg === 'payment received' && l.appointmentId === held.id)).toHaveLength(1);
   });
 
@@ -265,7 +265,7 @@ describe('after payment', () => {
     });
     expect(sandbox.controls.refunds().map((r) => [r.outRefundNo, r.refund])).toEqual([[`RF${held.id}`, 5000]]);
     const notes = await world.app.connection.db!.collection('notifications').find({ kind: 'paid_after_release_refunded' }).toArray();
-    expect(notes.map((n) => n.body)).toEqual([`${patient.name}的11月30日 ${held.start.slice(11, 16)} 赵鹏预约在支付到账前已超时释放，已支付的50.00元将原路退还。`]);
+    expect(notes.map((n) => n.body)).toEqual([`${patient.name}的3月11日 ${held.start.slice(11, 16)} 赵鹏预约在支付到账前已超时释放，已支付的50.00元将原路退还。`]);
 
     // WeChat Pay completes the refund and says so; the refund job has nothing left to do.
     sandbox.controls.dropNotifies(false);

@@ -19,8 +19,8 @@ import {
 // a slow hospital only makes it take longer. Cancelling is free until 24 h before the visit.
 
 const DOCTOR = 'pract-core-cardio-3';
-const DATE = '2026-11-30';
-const SLOT_0800 = 'slot-pract-core-cardio-3-20261130-0800';
+const DATE = '2030-03-11';
+const SLOT_0800 = 'slot-pract-core-cardio-3-20300311-0800';
 
 let world: BookingWorld;
 let patients: TestPatient[];
@@ -77,7 +77,7 @@ describe('registration at the hospital after payment', () => {
     expect(sandbox.controls.refunds().map((r) => [r.outRefundNo, r.refund, r.total])).toEqual([[`RF${held.id}`, 5000, 5000]]);
     const notes = await db.collection('notifications').find({ kind: 'registration_failed_refunded' }).toArray();
     expect(notes.map((n) => [n.title, n.body])).toEqual([
-      ['挂号未成功，已退款', `${patient.name}预约的11月30日 08:00 心血管内科 赵鹏，医院系统未能完成挂号，挂号费50.00元已原路退还，请重新预约。`],
+      ['挂号未成功，已退款', `${patient.name}预约的3月11日 08:00 心血管内科 赵鹏，医院系统未能完成挂号，挂号费50.00元已原路退还，请重新预约。`],
     ]);
     // The hospital is still down: its registration cannot be cancelled yet, so the place stays held.
     expect((await listSlots(world.app, DOCTOR, DATE)).items[0]).toMatchObject({ id: SLOT_0800, bookable: false });
@@ -114,15 +114,15 @@ describe('POST /appointments/:id/cancel', () => {
     const patient = fresh();
     const held = await bookOk(world.app, patient, SLOT_0800);
     await payInSandbox(world, patient, held.id);
-    world.clock.set('2026-11-29T07:59:00+08:00');
+    world.clock.set('2030-03-10T07:59:00+08:00');
     const response = await world.app.fetch(`/api/v1/appointments/${held.id}/cancel`, asPatient(patient, 'POST', { reason: '行程有变' }));
     expect(response.status).toBe(200);
     expect(await readJson(response)).toMatchObject({
       status: 'cancelled',
       statusText: '已取消',
-      cancelledAt: '2026-11-29T07:59:00+08:00',
+      cancelledAt: '2030-03-10T07:59:00+08:00',
       cancelReasonText: '您已取消预约（行程有变），挂号费将原路全额退还',
-      refund: { status: 'processing', amount: 5000, requestedAt: '2026-11-29T07:59:00+08:00', succeededAt: null, reasonText: '就诊人取消预约，全额退款' },
+      refund: { status: 'processing', amount: 5000, requestedAt: '2030-03-10T07:59:00+08:00', succeededAt: null, reasonText: '就诊人取消预约，全额退款' },
       cancel: { allowed: false },
     });
     expect(world.hospital.state().appointments.map((a) => a.status)).toEqual(['cancelled']);
@@ -148,14 +148,14 @@ describe('POST /appointments/:id/cancel', () => {
     const patient = fresh();
     const held = await bookOk(world.app, patient, SLOT_0800);
     await payInSandbox(world, patient, held.id);
-    world.clock.set('2026-11-29T08:00:00+08:00');
+    world.clock.set('2030-03-10T08:00:00+08:00');
     const response = await world.app.fetch(`/api/v1/appointments/${held.id}/cancel`, asPatient(patient, 'POST', {}));
     expect(response.status).toBe(409);
     expect(await readJson(response)).toEqual({
       error: {
         code: 'cancel_cutoff_passed',
-        message: '已过免费取消时间，无法在线取消（退号规则：就诊前24小时（11月29日 08:00）前可免费取消并全额退款，之后不能在线取消；如确需取消，请联系医院）',
-        details: { freeUntil: '2026-11-29T00:00:00.000Z' },
+        message: '已过免费取消时间，无法在线取消（退号规则：就诊前24小时（3月10日 08:00）前可免费取消并全额退款，之后不能在线取消；如确需取消，请联系医院）',
+        details: { freeUntil: '2030-03-10T00:00:00.000Z' },
       },
     });
     const { body } = await getAppointment(world.app, patient, held.id);

@@ -3,13 +3,13 @@ import { readJson } from '../support/app.js';
 import { book, listSlots, seedPatients, startBookingWorld, type BookingWorld } from '../support/booking.js';
 
 // The rush at opening time: 500 patients (500 accounts) try to book one session at once. The
-// session is 赵鹏 (pract-core-cardio-3, attending) on Monday 2026-11-30 morning: 16 slots at the
+// session is 赵鹏 (pract-core-cardio-3, attending) on Monday 2030-03-11 morning: 16 slots at the
 // hospital, 4 of them already taken there, 1 kept for the priority channel, so 11 places are
 // bookable online. (The simulator's sessions have 16 fifteen-minute slots, one patient each, so a
 // 20-place session does not exist there.) Every place must be held exactly once.
 
 const DOCTOR = 'pract-core-cardio-3';
-const DATE = '2026-11-30';
+const DATE = '2030-03-11';
 const RUSH = 500;
 
 let world: BookingWorld;
@@ -45,7 +45,7 @@ describe('500 concurrent bookings of one session', () => {
     expect(refused[0]!.body.error.message).toBe('该号源已被约满，请选择其他时段或登记候补');
     // No place twice, every bookable place once.
     expect(held.map((r) => r.body.slotId).sort()).toEqual([...bookable].sort());
-    expect(held.every((r) => r.body.status === 'pending_payment' && r.body.payBy === '2026-11-25T09:25:00+08:00')).toBe(true);
+    expect(held.every((r) => r.body.status === 'pending_payment' && r.body.payBy === '2030-03-06T09:25:00+08:00')).toBe(true);
 
     // The database agrees: each place taken once, one live appointment per place, one claim each.
     const db = world.app.connection.db!;

@@ -17,7 +17,7 @@ import {
 // as a hold with 30 minutes to pay and a notification; unpaid, it passes to the next; nobody
 // holds two offers at once. Holds last 60 minutes here, so only the offers expire in these tests.
 
-const DATE = '2026-11-26';
+const DATE = '2030-03-07';
 const DOCTOR_A = 'pract-core-cardio-3';
 const DOCTOR_B = 'pract-core-cardio-4';
 
@@ -83,7 +83,7 @@ describe('the waitlist', () => {
       doctorId: DOCTOR_A,
       departmentId: 'dept-core-cardiology',
       position: 1,
-      createdAt: '2026-11-25T09:10:00+08:00',
+      createdAt: '2030-03-06T09:10:00+08:00',
       offer: null,
     });
     world.clock.advance(1_000);
@@ -98,14 +98,14 @@ describe('the waitlist', () => {
     const released = holders[0]!.appointment;
     await cancel(holders[0]!.patient, released.id);
     const [offered] = await entriesOf(w1);
-    expect(offered).toMatchObject({ status: 'offered', statusText: '候补成功，待支付', position: null, offer: { payBy: '2026-11-25T09:40:02+08:00' } });
+    expect(offered).toMatchObject({ status: 'offered', statusText: '候补成功，待支付', position: null, offer: { payBy: '2030-03-06T09:40:02+08:00' } });
     const offer = await getAppointment(world.app, w1, offered.offer.appointmentId);
-    expect(offer.body).toMatchObject({ status: 'pending_payment', slotId: released.slotId, payBy: '2026-11-25T09:40:02+08:00' });
+    expect(offer.body).toMatchObject({ status: 'pending_payment', slotId: released.slotId, payBy: '2030-03-06T09:40:02+08:00' });
     expect((await listSlots(world.app, DOCTOR_A, DATE)).items.find((s: { id: string }) => s.id === released.slotId)).toMatchObject({ bookable: false });
     expect((await entriesOf(w2))[0]).toMatchObject({ status: 'waiting', position: 1 });
     const db = world.app.connection.db!;
     expect((await db.collection('notifications').find({ kind: 'waitlist_offer' }).toArray()).map((n) => [n.title, n.body])).toEqual([
-      ['候补成功，请尽快支付', `${w1.name}候补的11月26日 ${offer.body.start.slice(11, 16)} 心血管内科 赵鹏已为您保留，请在11月25日 09:40前完成支付，逾期号源将转给下一位候补。`],
+      ['候补成功，请尽快支付', `${w1.name}候补的3月7日 ${offer.body.start.slice(11, 16)} 心血管内科 赵鹏已为您保留，请在3月6日 09:40前完成支付，逾期号源将转给下一位候补。`],
     ]);
 
     // w1 lets the 30 minutes pass: the offer expires and the place goes to w2.

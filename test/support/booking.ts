@@ -14,8 +14,8 @@ import { useTestMongo, type TestMongo } from './mongo.js';
  * so a test with 500 patients does not sign 500 people in first.
  */
 
-/** Wednesday 2026-11-25, 09:10 in Shanghai: days up to 2026-12-01 are open, 2026-12-02 opens at 15:00. */
-export const BOOKING_NOW = '2026-11-25T09:10:00+08:00';
+/** Wednesday 2030-03-06, 09:10 in Shanghai: days up to 2030-03-12 are open, 2030-03-13 opens at 15:00. */
+export const BOOKING_NOW = '2030-03-06T09:10:00+08:00';
 
 /** A running booking world. */
 export interface BookingWorld {

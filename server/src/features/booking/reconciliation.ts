@@ -37,7 +37,11 @@ export function createReconciliation(ctx: BookingContext): Reconciliation {
     async run(date) {
       const from = shanghaiDayStart(date);
       const to = shanghaiDayStart(addDays(date, 1));
-      const lines = await wechatPay.tradeBill(date);
+      const lines = await wechatPay.tradeBill(date).catch((error: unknown) => {
+        // A day without a single payment or refund has no bill at all.
+        if ((error as { wechatCode?: unknown }).wechatCode === 'NO_STATEMENT_EXIST') return [];
+        throw error;
+      });
       const now = clock.now();
       const found: ReconciliationMismatchRecord[] = [];
       const add = (
