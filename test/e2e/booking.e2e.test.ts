@@ -40,6 +40,31 @@ async function tapItem(page: Page, testId: string, text: string): Promise<void> 
   await item.click();
 }
 
+/** Adds a 就诊人 through the API (the form has its own e2e test); returns its id. */
+async function addPatient(token: string, name: string, first17: string): Promise<string> {
+  const res = await fetch(`${t.app.url}/api/v1/patients`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ relationship: 'self', name, idType: 'resident_id', idNumber: `${first17}${residentIdCheckChar(first17)}` }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** 首页 → hospital → department → doctor → 预约挂号; returns the doctor's id. */
+async function openSlotPicker(page: Page): Promise<string> {
+  await page.goto(t.app.url, { waitUntil: 'domcontentloaded' });
+  await tapItem(page, 'institution-item', HOSPITAL);
+  await tapItem(page, 'department-item', DEPARTMENT);
+  await tapItem(page, 'doctor-item', DOCTOR);
+  const profile = page.getByTestId('page-doctor').getByTestId('doctor-profile');
+  await profile.waitFor({ state: 'visible', timeout: 20_000 });
+  const doctorId = await profile.getAttribute('data-id');
+  if (!doctorId) throw new Error('the doctor profile carries no data-id');
+  await profile.getByTestId('book-button').click();
+  return doctorId;
+}
+
 /** The API's view of a day, to compare the screen with exact values. */
 async function slotsOf(token: string, doctorId: string, date: string): Promise<SlotListResponse> {
   const res = await fetch(`${t.app.url}/api/v1/doctors/${encodeURIComponent(doctorId)}/slots?date=${date}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -47,8 +72,13 @@ async function slotsOf(token: string, doctorId: string, date: string): Promise<S
   return SlotListResponseSchema.parse(await res.json());
 }
 
-/** Walks the picker's days until one has a bookable slot; returns that slot's cell. */
-async function firstBookableSlot(slots: Locator): Promise<Locator> {
+/**
+ * Walks the picker's days until one has a bookable slot starting after `notBefore` (so that it
+ * can still be cancelled free of charge); returns that slot's cell.
+ */
+async function firstBookableSlot(slots: Locator, notBefore: number): Promise<Locator> {
+  // The day strip shows once the doctor's schedule has loaded.
+  await slots.getByTestId('slots-doctor').waitFor({ state: 'visible', timeout: 20_000 });
   const days = slots.getByTestId('date-option');
   await days.first().waitFor({ state: 'visible', timeout: 20_000 });
   const dates: string[] = [];
@@ -58,8 +88,9 @@ async function firstBookableSlot(slots: Locator): Promise<Locator> {
     const grid = slots.locator(`[data-testid="slot-grid"][data-date="${date}"]`);
     const empty = slots.getByTestId('empty-state');
     await grid.or(empty).first().waitFor({ state: 'visible', timeout: 20_000 });
-    const open = grid.locator('[data-testid="slot-item"][data-bookable="yes"]');
-    if ((await open.count()) > 0) return open.first();
+    for (const cell of await grid.locator('[data-testid="slot-item"][data-bookable="yes"]').all()) {
+      if (Date.parse((await cell.getAttribute('data-start')) ?? '') > notBefore) return cell;
+    }
   }
   throw new Error(`no bookable slot in ${dates.length} days of ${DOCTOR}'s schedule`);
 }
@@ -70,29 +101,13 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     await signIn(page, '张阿姨');
     const token = await storedAccessToken(page);
 
-    // The 就诊人 (the person herself) is added through the API; the form has its own e2e test.
-    const first17 = '11010519580315002';
-    const created = await fetch(`${t.app.url}/api/v1/patients`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ relationship: 'self', name: '张秀兰', idType: 'resident_id', idNumber: `${first17}${residentIdCheckChar(first17)}` }),
-    });
-    expect(created.status).toBe(201);
-
-    // 首页 → hospital → department → doctor → 预约挂号.
-    await page.goto(t.app.url, { waitUntil: 'domcontentloaded' });
-    await tapItem(page, 'institution-item', HOSPITAL);
-    await tapItem(page, 'department-item', DEPARTMENT);
-    await tapItem(page, 'doctor-item', DOCTOR);
-    const profile = page.getByTestId('page-doctor').getByTestId('doctor-profile');
-    await profile.waitFor({ state: 'visible', timeout: 20_000 });
-    const doctorId = await profile.getAttribute('data-id');
-    if (!doctorId) throw new Error('the doctor profile carries no data-id');
-    await profile.getByTestId('book-button').click();
+    await addPatient(token, '张秀兰', '11010519580315002');
+    const doctorId = await openSlotPicker(page);
 
     // The slot picker: a 15-minute grid; the screen agrees with the API to the minute and the fen.
     const slots = page.getByTestId('page-booking-slots');
-    const cell = await firstBookableSlot(slots);
+    // Free cancellation ends BOOKING_CANCEL_CUTOFF_HOURS (24 by default) before the visit: book later than that.
+    const cell = await firstBookableSlot(slots, Date.now() + 26 * 3_600_000);
     const slotId = await cell.getAttribute('data-id');
     const date = await slots.locator('[data-testid="date-option"][data-selected="yes"]').getAttribute('data-date');
     if (!slotId || !date) throw new Error('the slot cell carries no data-id, or no day is selected');
@@ -103,6 +118,9 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16);
     expect(await cell.getByTestId('slot-time').innerText()).toBe(shanghai(slot.start));
     expect(await cell.getByTestId('slot-left').innerText()).toBe(`余${slot.remaining}`);
+    // Greyed slots say why: the day's explanations are the server's own words.
+    const explained = [...new Set(day.items.filter((s) => !s.bookable && s.reason !== 'booked_out' && s.reason !== 'past').map((s) => s.reasonText))];
+    expect(await slots.getByTestId('slot-reason').allInnerTexts()).toEqual(explained.map((text) => expect.stringContaining(text ?? '')));
     await cell.click();
 
     // 就诊人: the one person is chosen already.
@@ -155,7 +173,10 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     expect(Number(await detail.getByTestId('detail-queue-number').innerText())).toBeGreaterThan(0);
     expect((await detail.getByTestId('detail-visit-code').innerText()).length).toBeGreaterThan(0);
     expect(await detail.getByTestId('detail-amount').innerText()).toBe(formatFen(slot.fee));
-    expect((await detail.getByTestId('cancel-rule').innerText()).length).toBeGreaterThan(0);
+    const seen = await fetch(`${t.app.url}/api/v1/appointments/${appointmentId}`, { headers: { Authorization: `Bearer ${token}` } });
+    const { cancel } = (await seen.json()) as { cancel: { allowed: boolean; ruleText: string } };
+    expect(cancel.allowed).toBe(true);
+    expect(await detail.getByTestId('cancel-rule').innerText()).toBe(cancel.ruleText);
     await detail.getByTestId('cancel-button').click();
     // Taro H5's showModal (its class names say "model").
     await page.locator('.taro-model__confirm').filter({ hasText: '确定取消' }).click();
@@ -185,4 +206,56 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     expect(after.items.find((s) => s.id === slotId)?.remaining).toBe(slot.remaining);
     await page.close();
   }, 240_000);
+
+  it('a slot taken while the patient reads the confirm page: 409 slot_unavailable is shown, and the picker greys it', async () => {
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await signIn(page, '王同学');
+    await addPatient(await storedAccessToken(page), '王小明', '11010520000101001');
+    const doctorId = await openSlotPicker(page);
+    const slots = page.getByTestId('page-booking-slots');
+    const cell = await firstBookableSlot(slots, Date.now());
+    const slotId = await cell.getAttribute('data-id');
+    const date = await slots.locator('[data-testid="date-option"][data-selected="yes"]').getAttribute('data-date');
+    if (!slotId || !date) throw new Error('the slot cell carries no data-id, or no day is selected');
+    await cell.click();
+    await page.getByTestId('page-booking-patient').getByTestId('patient-next').click();
+    const confirm = page.getByTestId('page-booking-confirm');
+    await confirm.getByTestId('booking-submit').waitFor({ state: 'visible', timeout: 20_000 });
+
+    // Meanwhile someone else (another account, through the API) takes every place of that slot.
+    const login = await fetch(`${t.app.url}/api/v1/auth/wechat/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: 'sandbox:li' }),
+    });
+    expect(login.status).toBe(200);
+    const rival = ((await login.json()) as { accessToken: string }).accessToken;
+    const { items } = await slotsOf(rival, doctorId, date);
+    const places = items.find((s) => s.id === slotId)?.remaining ?? 0;
+    expect(places).toBeGreaterThan(0);
+    const ids = ['11010519800101001', '11010519800101002', '11010519800101003', '11010519800101004', '11010519800101005'];
+    for (let i = 0; i < places; i++) {
+      const rivalPatient = await addPatient(rival, `李${'一二三四五'[i]}`, ids[i] ?? '');
+      const held = await fetch(`${t.app.url}/api/v1/appointments`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${rival}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ slotId, patientId: rivalPatient }),
+      });
+      expect(held.status).toBe(201);
+    }
+
+    await confirm.getByTestId('booking-submit').click();
+    const refusal = confirm.getByTestId('booking-error');
+    await refusal.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await refusal.getAttribute('data-code')).toBe('slot_unavailable');
+    expect(await refusal.innerText()).toContain('该时段已被约满');
+    expect(await confirm.getByTestId('booking-submit').count()).toBe(0);
+
+    // 重新选择时段 goes back to the picker, which reloads: the slot is greyed now.
+    await confirm.getByTestId('back-to-slots').click();
+    const taken = slots.locator(`[data-testid="slot-item"][data-id="${slotId}"]`);
+    await expect.poll(() => taken.getAttribute('data-bookable'), { timeout: 20_000 }).toBe('no');
+    expect(await taken.getByTestId('slot-left').innerText()).toBe('已约满');
+    await page.close();
+  }, 180_000);
 });

@@ -77,6 +77,8 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
       } catch (error) {
         setFailure(bookingFailure(toApiError(error)));
         setBusy(false);
+        // The refusal shows under the booking summary, above the long list of rules.
+        void Taro.pageScrollTo({ scrollTop: 0, duration: 200 });
         return;
       }
     }
@@ -87,6 +89,7 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
       void Taro.redirectTo({ url });
     } catch (error) {
       setPayError(toApiError(error).message);
+      void Taro.pageScrollTo({ scrollTop: 0, duration: 200 });
     }
     setBusy(false);
   };
@@ -102,6 +105,39 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
       查看我的预约
     </Button>
   );
+  const actions = (
+    <View className="cl-bk-actions">
+      {unavailable || failure?.remedy === 'pick' ? (
+        <>
+          <Button type="primary" size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
+            重新选择时段
+          </Button>
+          <View className="cl-bk-actions__second">{appointmentsButton}</View>
+        </>
+      ) : failure?.remedy === 'appointments' ? (
+        <>
+          {appointmentsButton}
+          <View className="cl-bk-actions__second">{slotsButton}</View>
+        </>
+      ) : (
+        <>
+          <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={() => void submit()} data-testid="booking-submit">
+            {created ? `继续支付 ${formatFen(created.amount)}` : failure ? '重新提交' : `确认预约并支付 ${formatFen(slot.fee)}`}
+          </Button>
+          {failure ? <View className="cl-bk-actions__second">{slotsButton}</View> : null}
+        </>
+      )}
+      {created ? (
+        <View className="cl-bk-actions__second">
+          <Button size="large" block onClick={() => void Taro.redirectTo({ url: bookingRoutes.detail(created.id) })} data-testid="go-detail">
+            查看预约（{deadlineText(created.payBy)} 前支付）
+          </Button>
+        </View>
+      ) : null}
+    </View>
+  );
+  // After a refusal the way out sits right under the explanation, above the long list of rules.
+  const refused = unavailable || failure !== null || payError !== null;
   return (
     <View data-testid="booking-confirm" data-slot-id={slot.id}>
       <InfoCard
@@ -113,14 +149,6 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
           { label: '挂号费', value: formatFen(slot.fee), testId: 'confirm-fee' },
         ]}
       />
-      <RulesList
-        texts={rules.texts}
-        lead={[
-          { text: cancelRuleText(slot, rules), testId: 'confirm-cancel-rule' },
-          { text: `提交后请在 ${rules.payWithinMinutes} 分钟内完成支付，逾期未支付号源将自动释放。`, testId: 'confirm-pay-rule' },
-        ]}
-      />
-
       {unavailable ? (
         <View className="cl-bk-error" data-testid="booking-error" data-code={slot.reason ?? 'not_bookable'} role="alert">
           <Text className="cl-bk-error__title">该时段已不可预约</Text>
@@ -139,36 +167,16 @@ function ConfirmForm({ booking, doctorId, date }: { booking: Booking; doctorId: 
           <Text className="cl-bk-error__text">{payError}</Text>
         </View>
       ) : null}
+      {refused ? actions : null}
+      <RulesList
+        texts={rules.texts}
+        lead={[
+          { text: cancelRuleText(slot, rules), testId: 'confirm-cancel-rule' },
+          { text: `提交后请在 ${rules.payWithinMinutes} 分钟内完成支付，逾期未支付号源将自动释放。`, testId: 'confirm-pay-rule' },
+        ]}
+      />
 
-      <View className="cl-bk-actions">
-        {unavailable || failure?.remedy === 'pick' ? (
-          <>
-            <Button type="primary" size="large" block onClick={() => backToSlots(doctorId, date)} data-testid="back-to-slots">
-              重新选择时段
-            </Button>
-            <View className="cl-bk-actions__second">{appointmentsButton}</View>
-          </>
-        ) : failure?.remedy === 'appointments' ? (
-          <>
-            {appointmentsButton}
-            <View className="cl-bk-actions__second">{slotsButton}</View>
-          </>
-        ) : (
-          <>
-            <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={() => void submit()} data-testid="booking-submit">
-              {created ? `继续支付 ${formatFen(created.amount)}` : failure ? '重新提交' : `确认预约并支付 ${formatFen(slot.fee)}`}
-            </Button>
-            {failure ? <View className="cl-bk-actions__second">{slotsButton}</View> : null}
-          </>
-        )}
-        {created ? (
-          <View className="cl-bk-actions__second">
-            <Button size="large" block onClick={() => void Taro.redirectTo({ url: bookingRoutes.detail(created.id) })} data-testid="go-detail">
-              查看预约（{deadlineText(created.payBy)} 前支付）
-            </Button>
-          </View>
-        ) : null}
-      </View>
+      {refused ? null : actions}
     </View>
   );
 }

@@ -3,7 +3,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatFen, type ScheduleDay } from '@careloop/shared';
-import type { Slot, SlotListResponse } from '@careloop/shared/contracts/appointments';
+import type { Slot, SlotListResponse, SlotUnavailableReason } from '@careloop/shared/contracts/appointments';
 import { PageRoot } from '../../../../components/page-root';
 import { RequestView } from '../../../../components/request-view';
 import { StaleBanner } from '../../../../components/stale-banner';
@@ -43,10 +43,36 @@ function daysOf(schedule: ScheduleDay[], current: string): DayOption[] {
   return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** Why a greyed slot cannot be booked, with the opening time when there is one. */
+/** A greyed cell's short label; the server's full `reasonText` is shown below the grid and on tap. */
+const REASON_LABELS: Record<SlotUnavailableReason, string> = {
+  booked_out: '已约满',
+  past: '已过时',
+  closed: '停止预约',
+  not_open_yet: '未放号',
+  session_stopped: '停诊',
+  referral_reserved: '转诊预留',
+  priority_reserved: '优先号',
+};
+
+/** Reasons that need no explaining beyond the cell's label. */
+const OBVIOUS = new Set<SlotUnavailableReason | undefined>(['booked_out', 'past']);
+
+/** Why a greyed slot cannot be booked, in the server's words (with the opening time when there is one). */
 function whyNot(slot: Slot): string {
-  const reason = slot.reasonText ?? '该时段暂不可预约';
-  return slot.opensAt ? `${reason}，${deadlineText(slot.opensAt)} 开放预约` : reason;
+  if (slot.reasonText) return slot.reasonText;
+  const label = slot.reason ? REASON_LABELS[slot.reason] : '该时段暂不可预约';
+  return slot.opensAt ? `${label}，${deadlineText(slot.opensAt)} 开放预约` : label;
+}
+
+/** The distinct explanations of a day's greyed slots that are not obvious from the label. */
+function explanations(items: Slot[]): { label: string; text: string }[] {
+  const seen = new Map<string, { label: string; text: string }>();
+  for (const slot of items) {
+    if (slot.bookable || OBVIOUS.has(slot.reason)) continue;
+    const text = whyNot(slot);
+    if (!seen.has(text)) seen.set(text, { label: slot.reason ? REASON_LABELS[slot.reason] : '不可约', text });
+  }
+  return [...seen.values()];
 }
 
 /**
@@ -93,7 +119,7 @@ export default function SlotsPage() {
 
   const choose = (slot: Slot) => {
     if (!slot.bookable) {
-      void Taro.showToast({ title: whyNot(slot), icon: 'none', duration: 2500 });
+      void Taro.showModal({ title: `${shanghaiClock(slot.start)} 暂不可预约`, content: whyNot(slot), showCancel: false, confirmText: '知道了' });
       return;
     }
     if (needLogin()) return;
@@ -115,7 +141,8 @@ export default function SlotsPage() {
         </View>
       ) : null}
 
-      {days.length > 0 ? (
+      {/* The strip waits for the schedule, so it does not jump from one day to two weeks. */}
+      {profile.status !== 'loading' && days.length > 0 ? (
         <ScrollView scrollX className="cl-slots__days" data-testid="date-options">
           {days.map((d) => (
             <View
@@ -154,6 +181,7 @@ interface SlotGridProps {
 function SlotGrid({ data, onChoose, onJoinWaitlist }: SlotGridProps) {
   const [rulesOpen, setRulesOpen] = useState(false);
   const { rules } = data;
+  const notes = explanations(data.items);
   return (
     <View data-testid="slot-grid" data-date={data.date}>
       <StaleBanner stale={data.stale} syncedAt={null} />
@@ -193,7 +221,7 @@ function SlotGrid({ data, onChoose, onJoinWaitlist }: SlotGridProps) {
                     {shanghaiClock(slot.start)}
                   </Text>
                   <Text className="cl-slot__left" data-testid="slot-left">
-                    {slot.bookable ? `余${slot.remaining}` : (slot.reasonText ?? '不可约')}
+                    {slot.bookable ? `余${slot.remaining}` : slot.reason ? REASON_LABELS[slot.reason] : '不可约'}
                   </Text>
                 </View>
               ))}
@@ -201,6 +229,17 @@ function SlotGrid({ data, onChoose, onJoinWaitlist }: SlotGridProps) {
           </View>
         );
       })}
+
+      {notes.length > 0 ? (
+        <View className="cl-slots__notes" data-testid="slot-reasons">
+          {notes.map((n) => (
+            <Text key={n.text} className="cl-slots__note" data-testid="slot-reason">
+              <Text className="cl-slots__note-label">{n.label}</Text>
+              {n.text}
+            </Text>
+          ))}
+        </View>
+      ) : null}
 
       <View className="cl-slots__rules">
         <Text className="cl-slots__rules-line" data-testid="rules-summary">
