@@ -21,7 +21,7 @@ export default defineAppConfig({
     {
       // H5 only in practice (the staff work in a browser); the BFF should send `/staff` here.
       root: 'packages/staff',
-      pages: ['pages/login/index', 'pages/home/index', 'pages/audit/index'],
+      pages: ['pages/login/index', 'pages/home/index', 'pages/audit/index', 'pages/sessions/index', 'pages/reconciliation/index'],
     },
   ],
   window: {

@@ -1,6 +1,16 @@
 import Taro from '@tarojs/taro';
 import type { z } from 'zod';
 import { AuditEventPageSchema, AuditPaths, type AuditEventPage } from '@careloop/shared/contracts/audit';
+import { ReconciliationPaths, ReconciliationReportSchema, type ReconciliationReport } from '@careloop/shared/contracts/reconciliation';
+import {
+  SessionPaths,
+  SessionStopResultSchema,
+  StaffSessionListSchema,
+  StaffSessionSchema,
+  type SessionQuotaUpdate,
+  type SessionStopResult,
+  type StaffSession,
+} from '@careloop/shared/contracts/sessions';
 import {
   StaffAuthPaths,
   StaffLoginResponseSchema,
@@ -80,7 +90,11 @@ async function revoke(accessToken: string): Promise<void> {
   }
 }
 
-/** Staff sign-in, the session, and the admin audit log. */
+// `HttpMethod` in services/api.ts lists the methods the patient API uses and has no PUT yet;
+// `requestJson` hands the string to Taro.request unchanged, which sends PUT on H5 and weapp.
+const PUT = 'PUT' as HttpMethod;
+
+/** Staff sign-in, the session, the admin audit log, 号源管理 and 对账. */
 export const staffApi = {
   /**
    * No token is sent and a 401 (wrong password, `totp_required`) is just an error here. Success
@@ -103,4 +117,16 @@ export const staffApi = {
   /** One page of the audit log, newest first (institution admins: their institution only). */
   audit: (query: AuditPageRequest): Promise<AuditEventPage> =>
     staffRequest('GET', `${AuditPaths.list}${queryString({ ...query })}`, AuditEventPageSchema),
+  /** A doctor's sessions of one day with places per channel (`date`: Shanghai YYYY-MM-DD). */
+  sessions: async (doctorId: string, date: string): Promise<StaffSession[]> =>
+    (await staffRequest('GET', `${SessionPaths.sessions}${queryString({ doctorId, date })}`, StaffSessionListSchema)).items,
+  /** Changes how many of a session's places are kept for referrals and the priority channel. */
+  setQuota: (sessionId: string, body: SessionQuotaUpdate): Promise<StaffSession> =>
+    staffRequest(PUT, SessionPaths.quota(sessionId), StaffSessionSchema, { body }),
+  /** 停诊: the server cancels, refunds and notifies every booked patient. */
+  stopSession: (sessionId: string, reason: string): Promise<SessionStopResult> =>
+    staffRequest('POST', SessionPaths.stop(sessionId), SessionStopResultSchema, { body: { reason } }),
+  /** The mismatches of a Shanghai day (admins: their institution; alliance admins: all). */
+  reconciliation: (date: string): Promise<ReconciliationReport> =>
+    staffRequest('GET', `${ReconciliationPaths.report}${queryString({ date })}`, ReconciliationReportSchema),
 };

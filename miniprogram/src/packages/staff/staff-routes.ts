@@ -6,4 +6,6 @@ export const staffRoutes = {
   login: (reason?: StaffLoginReason) => (reason ? `/packages/staff/pages/login/index?reason=${reason}` : '/packages/staff/pages/login/index'),
   home: '/packages/staff/pages/home/index',
   audit: '/packages/staff/pages/audit/index',
+  sessions: '/packages/staff/pages/sessions/index',
+  reconciliation: '/packages/staff/pages/reconciliation/index',
 } as const;

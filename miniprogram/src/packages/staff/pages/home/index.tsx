@@ -12,12 +12,14 @@ import { institutionName } from '../../institution-name';
 import { STAFF_ROLE_LABELS } from '../../role-labels';
 import { staffApi, staffSignedOut } from '../../staff-api';
 import { staffRoutes } from '../../staff-routes';
+import { canManageSessions, canReadReconciliation } from '../../staff-permissions';
 import { useStaffGuard } from '../../use-staff-session';
 import './index.scss';
 
 /**
  * 工作台: who is signed in (name, role, institution, until when) and what the role can open —
- * today the 审计日志 for institution and alliance admins — and 退出登录.
+ * 号源管理 for schedulers and admins, 对账 and the 审计日志 for institution and alliance admins —
+ * and 退出登录.
  */
 export default function StaffHomePage() {
   const session = useStaffGuard();
@@ -54,6 +56,26 @@ export default function StaffHomePage() {
       </View>
 
       <Text className="cl-section-title">工作台</Text>
+      {canManageSessions(staff.role) ? (
+        <NavCard
+          testId="staff-sessions-entry"
+          titleTestId="staff-sessions-entry-title"
+          id="sessions"
+          title="号源管理"
+          lines={['查看医生各时段号源，调整转诊预留号和优先号，停诊']}
+          onClick={() => void Taro.navigateTo({ url: staffRoutes.sessions })}
+        />
+      ) : null}
+      {canReadReconciliation(staff.role) ? (
+        <NavCard
+          testId="staff-reconciliation-entry"
+          titleTestId="staff-reconciliation-entry-title"
+          id="reconciliation"
+          title="对账"
+          lines={['我方收款退款、微信支付账单与医院挂号的每日差异']}
+          onClick={() => void Taro.navigateTo({ url: staffRoutes.reconciliation })}
+        />
+      ) : null}
       {admin ? (
         <NavCard
           testId="staff-audit-entry"
@@ -63,11 +85,12 @@ export default function StaffHomePage() {
           lines={[staff.role === 'alliance_admin' ? '全医联体工作人员查看、修改、导出患者数据的记录' : '本机构工作人员查看、修改、导出患者数据的记录']}
           onClick={() => void Taro.navigateTo({ url: staffRoutes.audit })}
         />
-      ) : (
+      ) : null}
+      {!admin && !canManageSessions(staff.role) ? (
         <View className="cl-staff-home__empty" data-testid="staff-no-tools">
-          <Text>排班、随访、投诉处理等工作台功能正在建设中，上线后会出现在这里。</Text>
+          <Text>随访、投诉处理等工作台功能正在建设中，上线后会出现在这里。</Text>
         </View>
-      )}
+      ) : null}
 
       <View className="cl-staff-home__logout">
         <Button size="large" block loading={leaving} disabled={leaving} onClick={() => void logout()} data-testid="staff-logout">

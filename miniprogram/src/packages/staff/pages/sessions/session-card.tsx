@@ -1,0 +1,160 @@
+import { Text, View } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { useState } from 'react';
+import { formatFen } from '@careloop/shared';
+import type { SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
+import { formatLocalDate, formatShanghaiDateTime } from '../../../../services/datetime';
+import { deadlineText, shanghaiClock } from '../../../../pages/appointments/visit-time';
+import { CHANNELS, PERIOD_LABELS, totalPlaces } from '../../session-labels';
+import { QuotaForm } from './quota-form';
+import { StopForm } from './stop-form';
+
+type Mode = 'view' | 'quota' | 'stop';
+
+/** Props of SessionCard. */
+export interface SessionCardProps {
+  session: StaffSession;
+  /** The latest state after a change made here (quota saved, session stopped). */
+  onChanged: (session: StaffSession) => void;
+  now: number;
+}
+
+/**
+ * One half-day session: places, taken and left per channel, when the unused referral reserve
+ * opens to everyone, 已停诊 with the reason; and the two actions, 调整号源分配 and 停诊.
+ */
+export function SessionCard({ session, onChanged, now }: SessionCardProps) {
+  const [mode, setMode] = useState<Mode>('view');
+  const [saved, setSaved] = useState(false);
+  const [stopResult, setStopResult] = useState<SessionStopResult | null>(null);
+  const total = totalPlaces(session.quota);
+  const taken = totalPlaces(session.taken);
+  const ended = Date.parse(session.end) <= now;
+  const name = `${session.doctor.name} ${formatLocalDate(session.date)} ${PERIOD_LABELS[session.period]}`;
+
+  return (
+    <View
+      className={session.stopped ? 'cl-session cl-session--stopped' : 'cl-session'}
+      data-testid="session-card"
+      data-id={session.id}
+      data-period={session.period}
+      data-stopped={session.stopped ? 'yes' : 'no'}
+    >
+      <View className="cl-session__head">
+        <Text className="cl-session__period" data-testid="session-time">
+          {PERIOD_LABELS[session.period]} {shanghaiClock(session.start)}–{shanghaiClock(session.end)}
+        </Text>
+        <Text className="cl-session__fee">挂号费 {formatFen(session.fee)}</Text>
+        {session.stopped ? (
+          <Text className="cl-session__badge cl-session__badge--stopped" data-testid="session-stopped-badge">
+            已停诊
+          </Text>
+        ) : ended ? (
+          <Text className="cl-session__badge">已结束</Text>
+        ) : null}
+      </View>
+
+      <View className="cl-session__table">
+        <View className="cl-session__row cl-session__row--head">
+          <Text className="cl-session__cell cl-session__cell--name">渠道</Text>
+          <Text className="cl-session__cell">号源</Text>
+          <Text className="cl-session__cell">已约</Text>
+          <Text className="cl-session__cell">剩余</Text>
+        </View>
+        {CHANNELS.map(({ channel, label, hint }) => (
+          <View key={channel} className="cl-session__row" data-testid="session-channel" data-channel={channel}>
+            <View className="cl-session__cell cl-session__cell--name">
+              <Text className="cl-session__channel">{label}</Text>
+              <Text className="cl-session__channel-hint">{hint}</Text>
+            </View>
+            <Text className="cl-session__cell" data-testid="session-channel-quota">
+              {session.quota[channel]}
+            </Text>
+            <Text className="cl-session__cell" data-testid="session-channel-taken">
+              {session.taken[channel]}
+            </Text>
+            <Text className="cl-session__cell" data-testid="session-channel-left">
+              {Math.max(0, session.quota[channel] - session.taken[channel])}
+            </Text>
+          </View>
+        ))}
+        <View className="cl-session__row cl-session__row--total" data-testid="session-total" data-total={total} data-taken={taken}>
+          <Text className="cl-session__cell cl-session__cell--name">合计</Text>
+          <Text className="cl-session__cell">{total}</Text>
+          <Text className="cl-session__cell">{taken}</Text>
+          <Text className="cl-session__cell">{Math.max(0, total - taken)}</Text>
+        </View>
+      </View>
+      <Text className="cl-session__note">“已约”含通过 CareLoop 预约（含待支付）和在医院窗口挂出的号。</Text>
+      {session.quota.referral > 0 && !session.stopped ? (
+        <Text className="cl-session__note" data-testid="session-release">
+          {Date.parse(session.referralReleaseAt) <= now
+            ? `转诊预留号未约出的，已于 ${deadlineText(session.referralReleaseAt)} 起向所有患者开放（北京时间）`
+            : `转诊预留号未约出的，${deadlineText(session.referralReleaseAt)} 起向所有患者开放（北京时间）`}
+        </Text>
+      ) : null}
+
+      {session.stopped ? (
+        <View className="cl-session__stopped" data-testid="session-stopped">
+          <Text className="cl-session__stopped-title">已停诊</Text>
+          <Text className="cl-session__stopped-line" data-testid="session-stop-reason">
+            停诊原因：{session.stopReason ?? '未填写'}
+          </Text>
+          {session.stoppedAt ? <Text className="cl-session__stopped-line">停诊时间：{formatShanghaiDateTime(session.stoppedAt) ?? session.stoppedAt}（北京时间）</Text> : null}
+        </View>
+      ) : null}
+      {stopResult ? (
+        <Text className="cl-session__done" data-testid="stop-result" data-cancelled={stopResult.cancelled} data-refunds={stopResult.refunds}>
+          {stopResult.cancelled > 0
+            ? `已取消 ${stopResult.cancelled} 个预约，其中 ${stopResult.refunds} 个已发起全额退款，患者已收到停诊通知。`
+            : '该时段没有需要取消的预约。'}
+        </Text>
+      ) : null}
+      {saved && mode === 'view' ? (
+        <Text className="cl-session__done" data-testid="quota-saved">
+          号源分配已保存
+        </Text>
+      ) : null}
+
+      {mode === 'quota' ? (
+        <QuotaForm
+          session={session}
+          onCancel={() => setMode('view')}
+          onSaved={(next) => {
+            setSaved(true);
+            setMode('view');
+            onChanged(next);
+          }}
+        />
+      ) : mode === 'stop' ? (
+        <StopForm
+          session={session}
+          sessionName={name}
+          onCancel={() => setMode('view')}
+          onStopped={(result) => {
+            setStopResult(result);
+            setSaved(false);
+            setMode('view');
+            onChanged(result.session);
+          }}
+        />
+      ) : !session.stopped && !ended ? (
+        <View className="cl-session__buttons">
+          <Button
+            size="normal"
+            onClick={() => {
+              setSaved(false);
+              setMode('quota');
+            }}
+            data-testid="quota-edit"
+          >
+            调整号源分配
+          </Button>
+          <Button type="danger" fill="outline" size="normal" onClick={() => setMode('stop')} data-testid="stop-open">
+            停诊
+          </Button>
+        </View>
+      ) : null}
+    </View>
+  );
+}
