@@ -277,6 +277,9 @@ describe('H5 staff area: 号源管理 and 对账', () => {
     // The staff API agrees, and the session takes no more bookings.
     const stopped = (await sessionsOf(staffToken, ids.doctorId, booked.date)).find((s) => s.id === session.id)!;
     expect(stopped).toMatchObject({ stopped: true, stopReason: reason });
+    for (const channel of ['public', 'referral', 'priority'] as const) {
+      expect(await channelRow(card, channel), channel).toEqual([stopped.quota[channel], stopped.taken[channel], 0]);
+    }
     const day = SlotListResponseSchema.parse(await api('GET', `/doctors/${ids.doctorId}/slots?date=${booked.date}`, undefined, patientToken, 200));
     expect(day.items.filter((s) => s.period === booked.period).every((s) => !s.bookable && s.reason === 'session_stopped')).toBe(true);
     await page.close();

@@ -31,6 +31,8 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
   const taken = totalPlaces(session.taken);
   const ended = Date.parse(session.end) <= now;
   const name = `${session.doctor.name} ${formatLocalDate(session.date)} ${PERIOD_LABELS[session.period]}`;
+  // A stopped session has nothing left to book, whatever places were free when it stopped.
+  const left = (places: number, used: number): number => (session.stopped ? 0 : Math.max(0, places - used));
 
   return (
     <View
@@ -74,7 +76,7 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
               {session.taken[channel]}
             </Text>
             <Text className="cl-session__cell" data-testid="session-channel-left">
-              {Math.max(0, session.quota[channel] - session.taken[channel])}
+              {left(session.quota[channel], session.taken[channel])}
             </Text>
           </View>
         ))}
@@ -82,7 +84,7 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
           <Text className="cl-session__cell cl-session__cell--name">合计</Text>
           <Text className="cl-session__cell">{total}</Text>
           <Text className="cl-session__cell">{taken}</Text>
-          <Text className="cl-session__cell">{Math.max(0, total - taken)}</Text>
+          <Text className="cl-session__cell">{left(total, taken)}</Text>
         </View>
       </View>
       <Text className="cl-session__note">“已约”含通过 CareLoop 预约（含待支付）和在医院窗口挂出的号。</Text>
