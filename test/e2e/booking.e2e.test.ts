@@ -9,7 +9,9 @@ import { useBrowserApp } from '../support/browser-app.js';
 // The booking loop on the H5 app, end to end: a demo patient picks a doctor's 15-minute slot,
 // confirms with the fee and rules shown, pays on the WeChat Pay sandbox's cashier page (whose
 // signed notify the BFF verifies), lands on 预约成功, finds the visit under 预约, cancels it and
-// sees the fee go back (退款中 → 已退款).
+// sees the fee go back (退款中 → 已退款). Also: a slot taken by someone else while the patient
+// reads the confirm page (409 slot_unavailable, back to a picker that greys it), and a full day's
+// waitlist (候补) whose released place is offered to the waiting patient and paid from 预约.
 
 const t = useBrowserApp('e2e_booking');
 
@@ -65,6 +67,30 @@ async function openSlotPicker(page: Page): Promise<string> {
   return doctorId;
 }
 
+/** Signs an account in through the WeChat sandbox's API (any `sandbox:<name>` is an account). */
+async function apiSignIn(name: string): Promise<string> {
+  const res = await fetch(`${t.app.url}/api/v1/auth/wechat/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: `sandbox:${name}` }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** Holds one place of a slot for a fresh account and patient, as someone else would; returns the hold. */
+async function holdAsSomeoneElse(n: number, slotId: string): Promise<{ token: string; appointmentId: string }> {
+  const token = await apiSignIn(`rival-${n}`);
+  const patientId = await addPatient(token, `李${'一二三四五六七八九十'[n % 10]}`, `11010519800110${String(n).padStart(3, '0')}`);
+  const res = await fetch(`${t.app.url}/api/v1/appointments`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ slotId, patientId }),
+  });
+  expect(res.status).toBe(201);
+  return { token, appointmentId: ((await res.json()) as { id: string }).id };
+}
+
 /** The API's view of a day, to compare the screen with exact values. */
 async function slotsOf(token: string, doctorId: string, date: string): Promise<SlotListResponse> {
   const res = await fetch(`${t.app.url}/api/v1/doctors/${encodeURIComponent(doctorId)}/slots?date=${date}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -95,7 +121,7 @@ async function firstBookableSlot(slots: Locator, notBefore: number): Promise<Loc
   throw new Error(`no bookable slot in ${dates.length} days of ${DOCTOR}'s schedule`);
 }
 
-describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → refund', () => {
+describe('H5 app: 预约挂号 (slots → confirm → sandbox cashier → 预约 → cancel, lost races, 候补)', () => {
   it('a demo patient books a slot, pays, sees it under 预约, cancels it and sees the refund', async () => {
     const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     await signIn(page, '张阿姨');
@@ -222,27 +248,11 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     const confirm = page.getByTestId('page-booking-confirm');
     await confirm.getByTestId('booking-submit').waitFor({ state: 'visible', timeout: 20_000 });
 
-    // Meanwhile someone else (another account, through the API) takes every place of that slot.
-    const login = await fetch(`${t.app.url}/api/v1/auth/wechat/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code: 'sandbox:li' }),
-    });
-    expect(login.status).toBe(200);
-    const rival = ((await login.json()) as { accessToken: string }).accessToken;
-    const { items } = await slotsOf(rival, doctorId, date);
+    // Meanwhile someone else (other accounts, through the API) takes every place of that slot.
+    const { items } = await slotsOf(await storedAccessToken(page), doctorId, date);
     const places = items.find((s) => s.id === slotId)?.remaining ?? 0;
     expect(places).toBeGreaterThan(0);
-    const ids = ['11010519800101001', '11010519800101002', '11010519800101003', '11010519800101004', '11010519800101005'];
-    for (let i = 0; i < places; i++) {
-      const rivalPatient = await addPatient(rival, `李${'一二三四五'[i]}`, ids[i] ?? '');
-      const held = await fetch(`${t.app.url}/api/v1/appointments`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${rival}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ slotId, patientId: rivalPatient }),
-      });
-      expect(held.status).toBe(201);
-    }
+    for (let i = 0; i < places; i++) await holdAsSomeoneElse(100 + i, slotId);
 
     await confirm.getByTestId('booking-submit').click();
     const refusal = confirm.getByTestId('booking-error');
@@ -258,4 +268,76 @@ describe('H5 app: book → pay in the sandbox cashier → 预约 → cancel → 
     expect(await taken.getByTestId('slot-left').innerText()).toBe('已约满');
     await page.close();
   }, 180_000);
+
+  it('a full day offers 候补; a released place is offered to the waiting patient, who pays for it from the 预约 tab', async () => {
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await signIn(page, '李先生');
+    const token = await storedAccessToken(page);
+    await addPatient(token, '赵候补', '11010519700101001');
+    const doctorId = await openSlotPicker(page);
+    const slots = page.getByTestId('page-booking-slots');
+    await slots.getByTestId('slots-doctor').waitFor({ state: 'visible', timeout: 20_000 });
+
+    // The day with the fewest places left (but some): other accounts take them all.
+    const dates: string[] = [];
+    for (const option of await slots.getByTestId('date-option').all()) dates.push((await option.getAttribute('data-date')) ?? '');
+    let chosen: { date: string; open: Slot[] } | null = null;
+    for (const date of dates) {
+      const open = (await slotsOf(token, doctorId, date)).items.filter((s) => s.bookable);
+      if (open.length > 0 && (!chosen || open.length < chosen.open.length)) chosen = { date, open };
+    }
+    if (!chosen) throw new Error(`no bookable slot in ${dates.length} days of ${DOCTOR}'s schedule`);
+    const holds: { token: string; appointmentId: string }[] = [];
+    for (const slot of chosen.open) {
+      for (let i = 0; i < slot.remaining; i++) holds.push(await holdAsSomeoneElse(holds.length, slot.id));
+    }
+    expect((await slotsOf(token, doctorId, chosen.date)).waitlistOpen).toBe(true);
+
+    // The picker: every slot greyed, and 加入候补.
+    await slots.locator(`[data-testid="date-option"][data-date="${chosen.date}"]`).click();
+    const banner = slots.getByTestId('waitlist-banner');
+    await banner.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await slots.locator('[data-testid="slot-item"][data-bookable="yes"]').count()).toBe(0);
+    await banner.getByTestId('waitlist-join').click();
+    const patient = page.getByTestId('page-booking-patient');
+    await patient.locator('[data-testid="patient-option"][data-selected="yes"]').filter({ hasText: '赵候补' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await patient.getByTestId('waitlist-submit').click();
+
+    const waitlist = page.getByTestId('page-waitlist');
+    const entry = waitlist.locator('[data-testid="waitlist-item"][data-status="waiting"]');
+    await entry.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await entry.getByTestId('waitlist-position').innerText()).toBe('当前排第 1 位');
+    expect(await entry.innerText()).toContain(DOCTOR);
+
+    // Someone cancels their hold: the place is offered to the first waiting patient.
+    const released = holds[0];
+    if (!released) throw new Error('no hold to release');
+    const cancelled = await fetch(`${t.app.url}/api/v1/appointments/${released.appointmentId}/cancel`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${released.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(cancelled.status).toBe(200);
+
+    // 预约 tab: the offer banner, then the held appointment with its pay-by countdown.
+    await page.goto(`${t.app.url}/pages/appointments/index`, { waitUntil: 'domcontentloaded' });
+    const tab = page.getByTestId('page-appointments');
+    const offer = tab.getByTestId('waitlist-offer');
+    await expect.poll(async () => { if ((await offer.count()) === 0) await page.reload({ waitUntil: 'domcontentloaded' }); return offer.count(); }, { timeout: 30_000, interval: 1_000 }).toBe(1);
+    expect(await offer.innerText()).toContain('候补成功，已为赵候补保留号源');
+    await offer.click();
+    const detail = page.getByTestId('page-appointment-detail');
+    await detail.locator('[data-testid="appointment-detail"][data-status="pending_payment"]').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await detail.getByTestId('pay-countdown').innerText()).toMatch(/^请在 .+ 前支付，剩余 \d{2}:\d{2}，逾期号源自动释放$/);
+    await detail.getByTestId('pay-button').click();
+    await page.getByTestId('sandbox-pay-confirm').click();
+    await page.locator('[data-testid="booking-result"][data-state="booked"]').waitFor({ state: 'visible', timeout: 60_000 });
+
+    // 我的候补: the entry is fulfilled.
+    await page.goto(`${t.app.url}/packages/booking/pages/waitlist/index`, { waitUntil: 'domcontentloaded' });
+    const done = page.getByTestId('page-waitlist').getByTestId('waitlist-item');
+    await done.first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await done.first().getAttribute('data-status')).toBe('booked');
+    await page.close();
+  }, 240_000);
 });
