@@ -45,7 +45,7 @@ export interface RequestOptions {
 }
 
 /** HTTP methods the BFF uses. */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Options of `requestJson`. */
 export interface JsonRequestOptions extends RequestOptions {

@@ -90,9 +90,6 @@ async function revoke(accessToken: string): Promise<void> {
   }
 }
 
-// `HttpMethod` in services/api.ts lists the methods the patient API uses and has no PUT yet;
-// `requestJson` hands the string to Taro.request unchanged, which sends PUT on H5 and weapp.
-const PUT = 'PUT' as HttpMethod;
 
 /** Staff sign-in, the session, the admin audit log, 号源管理 and 对账. */
 export const staffApi = {
@@ -122,7 +119,7 @@ export const staffApi = {
     (await staffRequest('GET', `${SessionPaths.sessions}${queryString({ doctorId, date })}`, StaffSessionListSchema)).items,
   /** Changes how many of a session's places are kept for referrals and the priority channel. */
   setQuota: (sessionId: string, body: SessionQuotaUpdate): Promise<StaffSession> =>
-    staffRequest(PUT, SessionPaths.quota(sessionId), StaffSessionSchema, { body }),
+    staffRequest('PUT', SessionPaths.quota(sessionId), StaffSessionSchema, { body }),
   /** 停诊: the server cancels, refunds and notifies every booked patient. */
   stopSession: (sessionId: string, reason: string): Promise<SessionStopResult> =>
     staffRequest('POST', SessionPaths.stop(sessionId), SessionStopResultSchema, { body: { reason } }),
