@@ -6,7 +6,8 @@ import { book, listSlots, seedPatients, startBookingWorld, type BookingWorld } f
 // session is 赵鹏 (pract-core-cardio-3, attending) on Monday 2030-03-11 morning: 16 slots at the
 // hospital, 4 of them already taken there, 1 kept for the priority channel, so 11 places are
 // bookable online. (The simulator's sessions have 16 fifteen-minute slots, one patient each, so a
-// 20-place session does not exist there.) Every place must be held exactly once.
+// 20-place session does not exist there; holds.test.ts races 500 holds for 20 places straight on
+// the database.) Every place must be held exactly once.
 
 const DOCTOR = 'pract-core-cardio-3';
 const DATE = '2030-03-11';

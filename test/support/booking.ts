@@ -1,11 +1,9 @@
-import { residentIdCheckChar } from '@careloop/shared/domain/id-card';
-import { Types } from 'mongoose';
-import { FieldCrypto } from '../../server/src/crypto/field-crypto.js';
-import { signPatientAccessToken } from '../../server/src/http/auth.js';
 import { startHospitalSimulator, type RunningSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
-import { sandboxOpenid } from '../../server/src/integrations/wechat/sandbox/index.js';
+import { seedPatientDocuments, type TestPatient } from './patient-factory.js';
 import { readJson, startTestApp, testClock, testFieldEncryptionKey, testJwtSecret, type TestApp, type TestAppOptions, type TestClock } from './app.js';
 import { useTestMongo, type TestMongo } from './mongo.js';
+
+export type { TestPatient } from './patient-factory.js';
 
 /**
  * The booking test world: the real app with booking mounted on the embedded database, the
@@ -80,81 +78,12 @@ export async function resetBooking(world: BookingWorld): Promise<void> {
   world.hospital.reset();
 }
 
-/** A patient made by the factory: its account, its token, the 就诊人 id. */
-export interface TestPatient {
-  accountId: string;
-  patientId: string;
-  name: string;
-  openid: string;
-  token: string;
-}
-
-/** A valid resident id number for the n-th test person (born 1990-03-07). */
-export function testIdNumber(n: number): string {
-  const first17 = `11010519900307${String(n % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckChar(first17);
-}
-
-let batch = 0;
-
 /**
  * `count` accounts, each with one `self` patient, inserted directly (encrypted as the patients
  * service stores them), with an access token valid for 30 days of the app's clock.
  */
 export async function seedPatients(app: TestApp, clock: TestClock, count: number): Promise<TestPatient[]> {
-  batch += 1;
-  const crypto = new FieldCrypto(Buffer.from(testFieldEncryptionKey, 'base64'));
-  const now = clock.now();
-  const accounts: Record<string, unknown>[] = [];
-  const patients: Record<string, unknown>[] = [];
-  const made: TestPatient[] = [];
-  for (let i = 0; i < count; i++) {
-    const accountId = new Types.ObjectId();
-    const patientId = new Types.ObjectId();
-    const openid = sandboxOpenid(`booking-${batch}-${i}`);
-    const idNumber = testIdNumber(i);
-    const name = `测试患者${batch}-${i}`;
-    accounts.push({
-      _id: accountId,
-      openid,
-      sessionKeyEnc: crypto.encrypt('c2Vzc2lvbi1rZXktMTIzNDU2', 'account.sessionKey'),
-      largeText: false,
-      createdAt: now,
-      updatedAt: now,
-    });
-    patients.push({
-      _id: patientId,
-      ownerAccountId: accountId,
-      relationship: 'self',
-      name,
-      idType: 'resident_id',
-      idNumberEnc: crypto.encrypt(idNumber, 'patient.idNumber'),
-      idIndex: crypto.blindIndex(idNumber, 'patient.idNumber'),
-      gender: 'male',
-      birthDate: '1990-03-07',
-      allergies: [],
-      chronicConditions: [],
-      hospitalPatientId: null,
-      createdBy: accountId,
-      updatedBy: accountId,
-      createdAt: now,
-      updatedAt: now,
-      deleted: false,
-      deletedAt: null,
-      deletedBy: null,
-    });
-    made.push({
-      accountId: accountId.toHexString(),
-      patientId: patientId.toHexString(),
-      name,
-      openid,
-      token: signPatientAccessToken(accountId.toHexString(), testJwtSecret, now, 30 * 86_400),
-    });
-  }
-  const db = app.connection.db!;
-  await db.collection('accounts').insertMany(accounts);
-  await db.collection('patients').insertMany(patients);
-  return made;
+  return seedPatientDocuments(app.connection.db!, clock.now(), count, { fieldEncryptionKey: testFieldEncryptionKey, jwtSecret: testJwtSecret });
 }
 
 /** Request options with JSON and the patient's token. */

@@ -9,6 +9,7 @@ import {
   pausedForNoShows,
   slotNotBookable,
   slotNotFound,
+  slotUnavailable,
 } from './errors.js';
 import type { AppointmentRecord, InventorySlotRecord } from './model.js';
 import { bookingPatient } from './patient-ref.js';
@@ -67,45 +68,55 @@ export function createAppointments(
     await ctx.lifecycle.settle(ended._id);
   };
 
+  /** One booking attempt, in the slot's turn. */
+  const attemptBooking = async (accountId: string, input: AppointmentCreate): Promise<AppointmentRecord> => {
+    if (ctx.soldOut.has(input.slotId)) throw slotUnavailable();
+    const now = clock.now();
+    const slot = (await models.raw.slots.findOne({ _id: input.slotId })) as InventorySlotRecord | null;
+    const rules = rulesFor(ctx.settings, slot?.institutionId ?? '');
+    await countAttempt(models, 'account', accountId, now, rules.attemptsPerMinute);
+    if (!slot) throw slotNotFound();
+    const channel = input.channel ?? 'public';
+    if (channel !== 'public') {
+      // Referral and priority places are booked by staff (referral coordinators, schedulers).
+      throw slotNotBookable(channel === 'referral' ? 'referral_reserved' : 'priority_reserved');
+    }
+    // A place that is gone is refused before the patient is read (the slot's state is public;
+    // the patient is only read for a real try).
+    const availability = slotAvailability(slot, now, rules, channel);
+    if (!availability.bookable) {
+      if (availability.reason === 'booked_out') ctx.soldOut.add(slot._id);
+      throw slotNotBookable(availability.reason, availability.opensAt);
+    }
+    const patient = await bookingPatient(ctx.patients, accountId, input.patientId);
+    await countAttempt(models, 'patient', patient.id, now, rules.attemptsPerMinute);
+
+    const noShows = (await Appointments.find(
+      { patientId: new Types.ObjectId(patient.id), status: 'no_show', start: { $gt: new Date(now.getTime() - rules.noShow.windowDays * 86_400_000) } },
+      { projection: { start: 1 } },
+    ).toArray()) as Array<{ start: Date }>;
+    const pausedUntil = noShowPausedUntil(noShows.map((a) => a.start), now, rules);
+    if (pausedUntil) throw pausedForNoShows(pausedUntil, rules.noShow);
+
+    const doctor = await ctx.inventory.doctor(slot.doctorId);
+    const appointment = await ctx.lifecycle.hold({
+      patient,
+      slot,
+      doctor,
+      channel,
+      bookedBy: 'patient',
+      payWithinMinutes: rules.payWithinMinutes,
+    });
+    logger.info({ appointmentId: appointment._id.toHexString(), slotId: slot._id }, 'place held');
+    return appointment;
+  };
+
   return {
     async book(accountId, input) {
-      const now = clock.now();
-      const slot = (await models.raw.slots.findOne({ _id: input.slotId })) as InventorySlotRecord | null;
-      const rules = rulesFor(ctx.settings, slot?.institutionId ?? '');
-      await countAttempt(models, 'account', accountId, now, rules.attemptsPerMinute);
-      const patient = await bookingPatient(ctx.patients, accountId, input.patientId);
-      await countAttempt(models, 'patient', patient.id, now, rules.attemptsPerMinute);
-      if (!slot) throw slotNotFound();
-      const channel = input.channel ?? 'public';
-      if (channel !== 'public') {
-        // Referral and priority places are booked by staff (referral coordinators, schedulers).
-        throw slotNotBookable(channel === 'referral' ? 'referral_reserved' : 'priority_reserved');
-      }
-      const availability = slotAvailability(slot, now, rules, channel);
-      if (!availability.bookable) throw slotNotBookable(availability.reason, availability.opensAt);
-
-      const noShows = (await Appointments.find(
-        { patientId: new Types.ObjectId(patient.id), status: 'no_show', start: { $gt: new Date(now.getTime() - rules.noShow.windowDays * 86_400_000) } },
-        { projection: { start: 1 } },
-      ).toArray()) as Array<{ start: Date }>;
-      const pausedUntil = noShowPausedUntil(
-        noShows.map((a) => a.start),
-        now,
-        rules,
-      );
-      if (pausedUntil) throw pausedForNoShows(pausedUntil, rules.noShow);
-
-      const doctor = await ctx.inventory.doctor(slot.doctorId);
-      const appointment = await ctx.lifecycle.hold({
-        patient,
-        slot,
-        doctor,
-        channel,
-        bookedBy: 'patient',
-        payWithinMinutes: rules.payWithinMinutes,
-      });
-      logger.info({ appointmentId: appointment._id.toHexString(), slotId: slot._id }, 'place held');
-      return appointment;
+      // In a rush almost every request is for a place already gone: answered from memory, and
+      // attempts on one slot take turns so those queued behind a winner need no database work.
+      if (ctx.soldOut.has(input.slotId)) throw slotUnavailable();
+      return ctx.turns.take(input.slotId, () => attemptBooking(accountId, input));
     },
 
     async list(accountId, view) {

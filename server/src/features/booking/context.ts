@@ -11,6 +11,8 @@ import type { Notifier } from './notifications.js';
 import type { Refunds } from './refunds.js';
 import type { Registration } from './registration.js';
 import type { BookingSettings } from './settings.js';
+import type { SlotTurns } from './slot-turns.js';
+import type { SoldOutSlots } from './sold-out.js';
 import type { Waitlist } from './waitlist.js';
 
 /** Where the sandbox cashier is (H5 has no WeChat Pay): the page a person confirms a payment on. */
@@ -73,4 +75,6 @@ export interface BookingContext extends BookingDeps {
   refunds: Refunds;
   waitlist: Waitlist;
   notifier: Notifier;
+  soldOut: SoldOutSlots;
+  turns: SlotTurns;
 }

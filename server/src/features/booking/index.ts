@@ -10,6 +10,8 @@ import { createRegistration } from './registration.js';
 import { createSessions, type SessionsService } from './sessions.js';
 import { rulesFor, type BookingRuleSettings } from './settings.js';
 import { addDays, shanghaiDate } from './shanghai.js';
+import { createSlotTurns } from './slot-turns.js';
+import { createSoldOutSlots } from './sold-out.js';
 import { createWaitlist, type Waitlist } from './waitlist.js';
 
 export type { BookingDeps, SandboxCashier } from './context.js';
@@ -65,7 +67,7 @@ export interface BookingOptions {
 
 /** Builds the booking feature: every part bound to one context. */
 export function createBooking(deps: BookingDeps, options: BookingOptions = {}): BookingService {
-  const ctx = { ...deps, background: createBackground(deps.logger) } as BookingContext;
+  const ctx = { ...deps, background: createBackground(deps.logger), soldOut: createSoldOutSlots(), turns: createSlotTurns() } as BookingContext;
   ctx.notifier = createNotifier(deps.models, () => deps.clock.now(), deps.logger);
   ctx.inventory = createInventory(ctx);
   ctx.lifecycle = createLifecycle(ctx);

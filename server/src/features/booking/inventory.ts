@@ -185,6 +185,8 @@ export function createInventory(ctx: BookingContext): Inventory {
         { $set: { doctorId, date, syncedAt: now, lastFailureAt: null } },
         { upsert: true },
       );
+      // Places may have come back at the hospital: what this instance remembered as gone is re-read.
+      ctx.soldOut.forget(seen);
     } catch (error) {
       if (isHospitalError(error)) {
         await models.Day.updateOne(

@@ -73,6 +73,7 @@ export function createLifecycle(ctx: BookingContext): Lifecycle {
     if (!request.transferred) {
       const taken = await holdPlace(models, slot._id, request.channel, now, rules.closeMinutesBefore);
       if (!taken) {
+        ctx.soldOut.add(slot._id);
         await unclaimForPatient(models, patient.id, id.toHexString());
         throw slotUnavailable();
       }
@@ -127,6 +128,7 @@ export function createLifecycle(ctx: BookingContext): Lifecycle {
       await Appointments.insertOne(record);
     } catch (error) {
       await releasePlace(models, held._id);
+      ctx.soldOut.forget([held._id]);
       await unclaimForPatient(models, patient.id, id.toHexString());
       throw error;
     }
@@ -144,6 +146,7 @@ export function createLifecycle(ctx: BookingContext): Lifecycle {
         // Taken at the hospital's window (or gone there): nothing was held anywhere for this patient.
         await Appointments.deleteOne({ _id: id });
         await releaseTakenElsewhere(models, held._id);
+        ctx.soldOut.add(held._id);
         await unclaimForPatient(models, patient.id, id.toHexString());
         throw slotUnavailable('该号源已在医院被预约，请选择其他时段');
       }
@@ -219,7 +222,10 @@ export function createLifecycle(ctx: BookingContext): Lifecycle {
       logger.error({ err: error, slotId: appointment.slotId }, 'waitlist offer failed; releasing the place to everyone');
       return false;
     });
-    if (!handedOver) await releasePlace(models, appointment.slotId);
+    if (!handedOver) {
+      await releasePlace(models, appointment.slotId);
+      ctx.soldOut.forget([appointment.slotId]);
+    }
   };
 
   return {

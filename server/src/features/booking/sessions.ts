@@ -102,6 +102,7 @@ export function createSessions(ctx: BookingContext): SessionsService {
       await models.Slot.bulkWrite(
         free.map((slot, i) => ({ updateOne: { filter: { _id: slot._id, taken: 0 }, update: { $set: { channel: channels[i]! } } } })),
       );
+      ctx.soldOut.forget(slots.map((s) => s._id));
       logger.info({ sessionId, staffId: staff.id, ...quota }, 'session quota changed');
       return view(session);
     },
@@ -115,6 +116,8 @@ export function createSessions(ctx: BookingContext): SessionsService {
       );
       // From here no new hold can match (the hold filter requires `stopped: false`).
       await models.Slot.updateMany({ sessionId }, { $set: { stopped: true } });
+      // Re-read, so the answer names the stop rather than a sold-out place.
+      ctx.soldOut.forget((await models.Slot.find({ sessionId }, { _id: 1 }).lean().exec()).map((s) => s._id));
       const open = (await Appointments.find({ sessionId, status: { $in: ['pending_payment', 'confirming', 'booked'] } }).toArray()) as AppointmentRecord[];
       let cancelled = 0;
       let refunds = 0;
