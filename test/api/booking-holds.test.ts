@@ -129,6 +129,30 @@ describe('POST /appointments', () => {
     expect((await book(world.app, patient, SLOT_0800)).status).toBe(201);
   });
 
+  it('limits attempts for one patient to 5 a minute, whichever account makes them', async () => {
+    const [owner, family] = [fresh(), fresh()];
+    // The family account acts for the owner's patient (家人代办).
+    await world.app.connection.db!.collection('patients').updateOne(
+      { _id: new Types.ObjectId(owner.patientId) },
+      { $set: { proxies: [{ accountId: new Types.ObjectId(family.accountId), since: new Date(BOOKING_NOW), invitationId: new Types.ObjectId() }] } },
+    );
+    world.clock.advance(10_000);
+    const attempt = (by: TestPatient, slotId: string) =>
+      world.app.fetch('/api/v1/appointments', asPatient(by, 'POST', { slotId, patientId: owner.patientId }));
+    expect((await attempt(owner, SLOT_0800)).status).toBe(201);
+    expect((await attempt(owner, SLOT_1330)).status).toBe(409);
+    expect((await attempt(owner, SLOT_1330)).status).toBe(409);
+    expect((await attempt(family, SLOT_1330)).status).toBe(409);
+    expect((await attempt(family, SLOT_1330)).status).toBe(409);
+    const response = await attempt(family, SLOT_1330);
+    expect(response.status).toBe(429);
+    expect((await readJson(response)).error).toEqual({
+      code: 'rate_limited',
+      message: '该就诊人预约操作过于频繁（防刷号规则：每分钟最多5次），请50秒后再试',
+      details: { scope: 'patient', limit: 5, retryAfterSeconds: 50 },
+    });
+  });
+
   it('pauses online booking after 3 no-shows in 90 days', async () => {
     const patient = fresh();
     const db = world.app.connection.db!;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { AppointmentStatusSchema, BookingChannelSchema, LocalDateSchema } from './appointments.js';
+import { LocalDateSchema } from './appointments.js';
 
 /**
  * Staff contracts of booking (号源管理): a doctor's half-day sessions with their places per
  * channel, changing the channel split (referral reserve, priority channel), stopping a session
- * (停诊: booked patients are cancelled, refunded and notified), booking the priority or referral
- * channel for a patient, and the payment reconciliation list. Staff routes live under
+ * (停诊: booked patients are cancelled, refunded and notified). Staff routes live under
  * `/api/v1/staff`, behind the staff sign-in; a staff member sees only their own institution
  * (an alliance admin every member).
  *
@@ -91,37 +90,9 @@ export const SessionStopResultSchema = z.object({
 /** The result of stopping a session. */
 export type SessionStopResult = z.infer<typeof SessionStopResultSchema>;
 
-/**
- * `POST /staff/appointments` — staff book the priority channel (scheduler: elderly 65+,
- * disabled, by phone or on site) or the referral reserve (referral coordinator) for a patient
- * registered in CareLoop. The appointment is then paid by the patient like any other.
- */
-export const StaffBookingCreateSchema = z.strictObject({
-  slotId: Id,
-  patientId: Id,
-  channel: z.enum(['priority', 'referral']),
-});
-/** A staff booking. */
-export type StaffBookingCreate = z.infer<typeof StaffBookingCreateSchema>;
-
-/** What a staff booking made. */
-export const StaffBookingSchema = z.object({
-  id: Id,
-  status: AppointmentStatusSchema,
-  channel: BookingChannelSchema,
-  slotId: Id,
-  patientId: Id,
-  start: Instant,
-  amount: z.number().int().nonnegative(),
-  payBy: Instant,
-});
-/** A staff booking. */
-export type StaffBooking = z.infer<typeof StaffBookingSchema>;
-
 /** Paths of the staff booking API, relative to `/api/v1`. */
 export const SessionPaths = {
   sessions: '/staff/sessions',
   quota: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/quota`,
   stop: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/stop`,
-  appointments: '/staff/appointments',
 } as const;
