@@ -38,8 +38,6 @@ export interface AppointmentsService {
   expireHolds(): Promise<number>;
 }
 
-const ENDED: ReadonlySet<string> = new Set(['cancelled', 'expired']);
-
 /** Creates the appointments service on the booking context. */
 export function createAppointments(
   ctx: BookingContext,
@@ -217,7 +215,3 @@ export function createAppointments(
   };
 }
 
-/** Whether an appointment has ended (no place held for it any more, or being released). */
-export function hasEnded(appointment: Pick<AppointmentRecord, 'status'>): boolean {
-  return ENDED.has(appointment.status);
-}
