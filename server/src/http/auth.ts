@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { hmacKey } from './hmac-key.js';
 import { AppError, type AppErrorOptions } from './errors.js';
 import type { AppContext, AppMiddleware } from './state.js';
 
@@ -36,7 +37,7 @@ export const ACCESS_TOKEN_ALGORITHM = 'HS256';
  */
 export function signPatientAccessToken(accountId: string, secret: string, now: Date, ttlSeconds: number): string {
   const iat = Math.floor(now.getTime() / 1000);
-  return jwt.sign({ typ: 'patient', iat }, secret, { algorithm: ACCESS_TOKEN_ALGORITHM, subject: accountId, expiresIn: ttlSeconds });
+  return jwt.sign({ typ: 'patient', iat }, hmacKey(secret), { algorithm: ACCESS_TOKEN_ALGORITHM, subject: accountId, expiresIn: ttlSeconds });
 }
 
 /**
@@ -46,7 +47,7 @@ export function signPatientAccessToken(accountId: string, secret: string, now: D
 export function verifyPatientAccessToken(token: string, secret: string, now: Date): PatientPrincipal {
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, secret, { algorithms: [ACCESS_TOKEN_ALGORITHM], clockTimestamp: Math.floor(now.getTime() / 1000) });
+    payload = jwt.verify(token, hmacKey(secret), { algorithms: [ACCESS_TOKEN_ALGORITHM], clockTimestamp: Math.floor(now.getTime() / 1000) });
   } catch (cause) {
     if (cause instanceof jwt.TokenExpiredError) throw new UnauthenticatedError('expired', { cause });
     throw new UnauthenticatedError('invalid', { cause });

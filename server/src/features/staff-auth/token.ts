@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { StaffRoleSchema, type StaffRole } from '@careloop/shared/contracts/staff';
+import { hmacKey } from '../../http/hmac-key.js';
 
 /** The `typ` claim of a staff token; patient tokens carry another one and are refused here. */
 export const staffTokenType = 'staff';
@@ -20,7 +21,7 @@ export interface StaffTokenClaims {
 export function signStaffToken(claims: StaffTokenClaims, options: { secret: string; now: Date; ttlSeconds: number }): string {
   const iat = Math.floor(options.now.getTime() / 1000);
   const { sub, jti, ...rest } = claims;
-  return jwt.sign({ ...rest, iat, exp: iat + options.ttlSeconds }, options.secret, { algorithm: 'HS256', subject: sub, jwtid: jti });
+  return jwt.sign({ ...rest, iat, exp: iat + options.ttlSeconds }, hmacKey(options.secret), { algorithm: 'HS256', subject: sub, jwtid: jti });
 }
 
 /**
@@ -30,7 +31,7 @@ export function signStaffToken(claims: StaffTokenClaims, options: { secret: stri
 export function verifyStaffToken(token: string, options: { secret: string; now: Date }): StaffTokenClaims | null {
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, options.secret, { algorithms: ['HS256'], clockTimestamp: Math.floor(options.now.getTime() / 1000) });
+    payload = jwt.verify(token, hmacKey(options.secret), { algorithms: ['HS256'], clockTimestamp: Math.floor(options.now.getTime() / 1000) });
   } catch {
     return null;
   }
