@@ -60,6 +60,17 @@ export interface HospitalSlot {
   start: string;
   end: string;
   status: 'free' | 'busy' | 'busy-unavailable';
+  /** A place added to the session (加号, FHIR `Slot.overbooked`): shares a regular slot's time. */
+  overbooked?: boolean;
+}
+
+/** Options of {@link HospitalSystem.addSlots}. */
+export interface AddSlotsOptions {
+  /**
+   * Our stable id of the request: each added slot carries `key-n` as its identifier, so a
+   * retried or repeated call finds the slots it made instead of adding more.
+   */
+  idempotencyKey?: string;
 }
 
 /** Insurance category of a priced item: 甲 fully eligible, 乙 partly (先行自付), 丙 self-pay. */
@@ -191,6 +202,13 @@ export interface HospitalSystem {
   /** Slots of a doctor starting within [from, to). */
   listSlots(practitionerId: string, from: string, to: string): Promise<HospitalSlot[]>;
   listPriceItems(institutionId: string): Promise<PriceItem[]>;
+  /**
+   * Adds `count` places to a doctor's session (加号): free, overbooked slots on the doctor's
+   * schedule, spread over the session's 15-minute times within [session.start, session.end).
+   * Returns the created slots. Optional: an adapter without it leaves 加号 to the hospital's own
+   * system (the places then arrive with the next inventory sync).
+   */
+  addSlots?(practitionerId: string, session: { start: string; end: string }, count: number, options?: AddSlotsOptions): Promise<HospitalSlot[]>;
   /**
    * Holds a free slot for a patient (Appointment status pending); fails if the slot is taken.
    * With `idempotencyKey` the hold is safe to repeat: a lock that already landed under that key

@@ -31,4 +31,6 @@ export const CareLoopFhir = {
   departmentExtension: 'https://careloop.example/fhir/StructureDefinition/department',
   /** Appointment.identifier system: CareLoop's id of a booking hold, so a repeated lock finds its own (If-None-Exist). */
   bookingHoldSystem: 'https://careloop.example/fhir/NamingSystem/booking-hold',
+  /** Slot.identifier system: CareLoop's key of an added place (加号), so a repeated create finds its own. */
+  addedSlotSystem: 'https://careloop.example/fhir/NamingSystem/added-slot',
 } as const;

@@ -4,7 +4,9 @@
  * HTTP resilience lives in FhirClient, resource mapping in mappers/, URL building in search.ts;
  * this class only sequences the interactions each port method needs.
  */
+import { randomUUID } from 'node:crypto';
 import type {
+  AddSlotsOptions,
   Charge,
   DiagnosticReport,
   Encounter,
@@ -42,7 +44,7 @@ import {
   practitionerIdOf,
   toPractitioner,
 } from './mappers/practitioner.js';
-import { parseSlot, pendingAppointment, toRegistration, toSchedule, toSlot } from './mappers/scheduling.js';
+import { addedSlot, parseSlot, pendingAppointment, toRegistration, toSchedule, toSlot } from './mappers/scheduling.js';
 import {
   InvalidFhirIdError,
   escapeSearchValue,
@@ -71,6 +73,23 @@ function byId(entries: readonly SearchEntry[], resourceType: string): Map<string
     }
   }
   return map;
+}
+
+/**
+ * The distinct regular times of a session (by start), or, when the hospital lists none, the
+ * session cut into 15-minute times.
+ */
+function sessionTimes(slots: ReadonlyArray<{ start: string; end: string }>, session: { start: string; end: string }): Array<{ start: string; end: string }> {
+  const byStart = new Map<number, { start: string; end: string }>();
+  for (const slot of slots) if (!byStart.has(instantMs(slot.start))) byStart.set(instantMs(slot.start), { start: slot.start, end: slot.end });
+  if (byStart.size > 0) return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, time]) => time);
+  const times: Array<{ start: string; end: string }> = [];
+  const step = 15 * 60_000;
+  for (let ms = instantMs(session.start); ms + step <= instantMs(session.end); ms += step) {
+    times.push({ start: new Date(ms).toISOString(), end: new Date(ms + step).toISOString() });
+  }
+  if (times.length === 0) throw new RangeError(`addSlots: the session ${session.start}–${session.end} has no 15-minute time`);
+  return times;
 }
 
 function instantMs(instant: string): number {
@@ -214,6 +233,54 @@ export class FhirHospitalSystem implements HospitalSystem {
         .filter((def) => !isRetired(def))
         .map((def) => toPriceItem(def, institutionId));
     }, []);
+  }
+
+  /**
+   * 加号: one conditional `POST Slot` per place on the doctor's Schedule, free and overbooked,
+   * spread over the session's regular 15-minute times. Each carries `key-n` as its identifier,
+   * so a retry (ours or the caller's with the same key) returns the slot instead of adding one.
+   */
+  addSlots(
+    practitionerId: string,
+    session: { start: string; end: string },
+    count: number,
+    options: AddSlotsOptions = {},
+  ): Promise<HospitalSlot[]> {
+    return this.guard(async () => {
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`addSlots: count must be a positive integer, got ${count}`);
+      const schedule = matches(
+        await this.client.search(searchPath('Schedule', [['actor', reference('Practitioner', practitionerId)]])),
+        'Schedule',
+      )
+        .map(toSchedule)
+        .find((s) => s !== null && s.practitionerId === practitionerId);
+      if (!schedule) {
+        throw new HospitalSystemError('hospital_not_found', { cause: new Error(`Practitioner/${practitionerId} has no active Schedule`) });
+      }
+      const entries = await this.client.search(
+        searchPath('Slot', [
+          ['schedule', reference('Schedule', schedule.id)],
+          ['start', `ge${escapeSearchValue(session.start)}`],
+          ['start', `lt${escapeSearchValue(session.end)}`],
+        ]),
+      );
+      const times = sessionTimes(
+        matches(entries, 'Slot').map(parseSlot).filter((s) => s.status !== 'entered-in-error' && s.overbooked !== true),
+        session,
+      );
+      const key = options.idempotencyKey ?? randomUUID();
+      const added: HospitalSlot[] = [];
+      for (let j = 0; j < count; j++) {
+        const time = times[Math.floor(((j + 0.5) * times.length) / count)]!;
+        const identifier = { system: CareLoopFhir.addedSlotSystem, value: `${key}-${j + 1}` };
+        const created = await this.client.create('Slot', addedSlot(schedule.id, time, identifier), {
+          ifNoneExist: `identifier=${encodeURIComponent(identifier.system)}|${encodeURIComponent(identifier.value)}`,
+        });
+        const slot = toSlot(parseSlot(created), practitionerId);
+        if (slot) added.push(slot);
+      }
+      return added;
+    });
   }
 
   lockSlot(slotId: string, patientId: string, options: LockSlotOptions = {}): Promise<Registration> {

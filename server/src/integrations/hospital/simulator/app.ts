@@ -204,6 +204,12 @@ function handleFhir(ctx: Context, store: SimulatorStore, now: () => Date): void 
       versioned(ctx, appointment);
       return send(ctx, created ? 201 : 200, appointment);
     }
+    if (method === 'POST' && type === 'Slot') {
+      const ifNoneExist = ctx.get('If-None-Exist') || undefined;
+      const { slot, created } = store.createSlot(ctx.request.body, ifNoneExist);
+      ctx.set('Location', `${baseUrl}/Slot/${slot.id}/_history/1`);
+      return send(ctx, created ? 201 : 200, slot);
+    }
     throw new FhirError(405, 'not-supported', `${method} ${type} is not supported.`);
   }
 

@@ -13,7 +13,7 @@ export function capabilityStatement(baseUrl: string, date: string): CapabilitySt
       { code: 'search-type' },
       ...(support.writes ?? []).map((code) => ({ code })),
     ],
-    ...(type === 'Appointment' ? { conditionalCreate: true, updateCreate: false } : {}),
+    ...(type === 'Appointment' || type === 'Slot' ? { conditionalCreate: true, updateCreate: false } : {}),
     searchParam: Object.entries(support.params).map(([name, p]) => ({ name, type: p.type })),
     ...(support.includes ? { searchInclude: Object.keys(support.includes) } : {}),
   }));

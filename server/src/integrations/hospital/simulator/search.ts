@@ -176,7 +176,10 @@ export const SUPPORTED: Readonly<Record<string, TypeSupport>> = {
       schedule: referenceParam('Schedule', (r) => [r['schedule'] as Reference | undefined]),
       start: dateParam((r) => r['start'] as string | undefined),
       status: codeParam((r) => r['status']),
+      identifier: identifierParam,
     },
+    // Places added to a session (加号), conditional create by identifier.
+    writes: ['create'],
   },
   Appointment: {
     params: { _id: byId, identifier: identifierParam },

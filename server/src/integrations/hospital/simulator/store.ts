@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment, AppointmentParticipant, Identifier, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import { AddedSlots, type AddedSlot } from './added-slots.js';
 import { buildSeed, type BookablePractitioner } from './build-resources.js';
 import { FhirError } from './operation-outcome.js';
 import { addDays, formatShanghai, shanghaiDayStart } from './shanghai-time.js';
@@ -32,6 +33,8 @@ export class SimulatorStore {
   /** slot id → id of the live (pending or booked) appointment holding it. */
   private holds = new Map<string, string>();
   private slotCache: { day: string; byPractitioner: Map<string, GeneratedSlot[]> } = { day: '', byPractitioner: new Map() };
+  /** Places added to sessions (加号) through `POST /Slot`. */
+  private added = new AddedSlots();
 
   constructor(private readonly options: StoreOptions) {
     this.reset();
@@ -50,6 +53,7 @@ export class SimulatorStore {
     this.appointments = new Map();
     this.holds = new Map();
     this.slotCache = { day: '', byPractitioner: new Map() };
+    this.added.clear();
   }
 
   /** Every resource of a type, in a stable order (seed order; slots by doctor then start). */
@@ -75,6 +79,8 @@ export class SimulatorStore {
         return b ? this.schedule(b) : undefined;
       }
       case 'Slot': {
+        const added = this.added.get(id);
+        if (added) return this.toSlot(added, this.options.now().getTime());
         const practitionerId = practitionerOfSlotId(id);
         return practitionerId ? this.slotsOf(practitionerId).find((s) => s.id === id) : undefined;
       }
@@ -91,7 +97,26 @@ export class SimulatorStore {
     if (!b) return [];
     const now = this.options.now();
     const generated = this.generated(b, now);
-    return generated.map((g) => this.toSlot(g, now.getTime()));
+    const slots = generated.map((g) => this.toSlot(g, now.getTime()));
+    const added = this.added.of(practitionerId).filter((a) => generated.length === 0 || a.startMs >= generated[0]!.startMs);
+    if (added.length === 0) return slots;
+    // Added places sit among the regular ones by start (after them at the same time).
+    return [...slots, ...added.map((a) => this.toSlot(a, now.getTime()))].sort((x, y) => Date.parse(x.start ?? '') - Date.parse(y.start ?? ''));
+  }
+
+  /**
+   * Creates a free, overbooked Slot on a doctor's Schedule (加号; FHIR create). With
+   * `ifNoneExist` (`identifier=system|value`) a retried POST returns the slot it already made.
+   */
+  createSlot(input: unknown, ifNoneExist?: string): { slot: Slot; created: boolean } {
+    const now = this.options.now();
+    const dayStart = shanghaiDayStart(now);
+    const { slot, created } = this.added.create(input, ifNoneExist, {
+      now,
+      hasSchedule: (practitionerId) => this.bookable.has(practitionerId),
+      window: { startMs: dayStart.getTime(), endMs: addDays(dayStart, SLOT_WINDOW_DAYS).getTime() },
+    });
+    return { slot: this.toSlot(slot, now.getTime()), created };
   }
 
   /** Counts of what the simulator holds, for /__sim/state. */
@@ -131,7 +156,7 @@ export class SimulatorStore {
     if (!slot) {
       throw new FhirError(422, 'business-rule', `Slot/${slotId} does not exist or is outside the ${SLOT_WINDOW_DAYS}-day booking window.`);
     }
-    const ownerId = practitionerOfSlotId(slotId) ?? '';
+    const ownerId = this.added.get(slotId)?.practitionerId ?? practitionerOfSlotId(slotId) ?? '';
     if (practitionerRef && practitionerRef !== `Practitioner/${ownerId}`) {
       throw new FhirError(422, 'business-rule', `Slot/${slotId} belongs to Practitioner/${ownerId}, not ${practitionerRef}.`);
     }
@@ -216,15 +241,17 @@ export class SimulatorStore {
     return slots;
   }
 
-  private toSlot(g: GeneratedSlot, nowMs: number): Slot {
+  private toSlot(g: GeneratedSlot | AddedSlot, nowMs: number): Slot {
     const status = g.startMs <= nowMs ? 'busy-unavailable' : this.holds.has(g.id) ? 'busy' : g.baseStatus;
     return {
       resourceType: 'Slot',
       id: g.id,
+      ...('identifier' in g && g.identifier.length > 0 ? { identifier: g.identifier } : {}),
       schedule: { reference: `Schedule/${g.scheduleId}` },
       status,
       start: g.start,
       end: g.end,
+      ...('identifier' in g ? { overbooked: true, comment: '加号' } : {}),
     };
   }
 

@@ -41,6 +41,7 @@ const SlotSchema = z.looseObject({
   status: z.enum(['free', 'busy', 'busy-unavailable', 'busy-tentative', 'entered-in-error']),
   start: Instant,
   end: Instant,
+  overbooked: z.boolean().optional(),
 });
 
 /** A parsed Slot, keeping the schedule it hangs off (for lockSlot). */
@@ -50,6 +51,7 @@ export interface SlotInput {
   status: z.infer<typeof SlotSchema>['status'];
   start: string;
   end: string;
+  overbooked?: boolean;
 }
 
 /** Parses a Slot (throws MappingError when it is not one). */
@@ -61,6 +63,7 @@ export function parseSlot(resource: unknown): SlotInput {
     status: slot.status,
     start: slot.start,
     end: slot.end,
+    ...(slot.overbooked === true ? { overbooked: true } : {}),
   };
 }
 
@@ -76,6 +79,7 @@ export function toSlot(slot: SlotInput, practitionerId: string): HospitalSlot | 
     start: slot.start,
     end: slot.end,
     status: slot.status === 'busy-tentative' ? 'busy' : slot.status,
+    ...(slot.overbooked === true ? { overbooked: true } : {}),
   };
 }
 
@@ -161,5 +165,22 @@ export function pendingAppointment(
     ],
     start: slot.start,
     end: slot.end,
+  };
+}
+
+/**
+ * The body of `POST Slot` that adds a place (加号) to a doctor's schedule at a regular slot's
+ * time: free, overbooked, identified by our request key so a conditional create finds it again.
+ */
+export function addedSlot(scheduleId: string, time: { start: string; end: string }, identifier: { system: string; value: string }): object {
+  return {
+    resourceType: 'Slot',
+    identifier: [identifier],
+    schedule: { reference: `Schedule/${scheduleId}` },
+    status: 'free',
+    start: time.start,
+    end: time.end,
+    overbooked: true,
+    comment: '加号',
   };
 }
