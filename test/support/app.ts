@@ -8,7 +8,6 @@ import { createAuditModels } from '../../server/src/features/audit/model.js';
 import { createAuditService } from '../../server/src/features/audit/service.js';
 import { createAuthModels } from '../../server/src/features/auth/model.js';
 import {
-  accountOpenids,
   bookingSettingsFromConfig,
   createBooking,
   createBookingModels,
@@ -225,7 +224,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
         patients,
         directory,
         wechatPay: pay.wechatPay,
-        accounts: accountOpenids(connection),
+        accounts: auth,
         clock: options.clock,
         logger: logger.child({ component: 'booking' }),
         settings: bookingSettingsFromConfig(config),

@@ -36,6 +36,7 @@ describe('startAgendaJobs', () => {
         settleReleases: count('settleReleases'),
         syncInventory: async () => ({ synced: 0, failed: 0 }),
         reconcile: count('reconcile'),
+        recordVisitOutcomes: async () => ({ checked: 0, completed: 0, noShows: 0, deferred: 0, failed: 0 }),
       },
     };
     const jobs = bookingJobs(booking);
@@ -47,13 +48,14 @@ describe('startAgendaJobs', () => {
       ['booking: settle releases', '30 seconds'],
       ['booking: sync slot inventory', '5 minutes'],
       ['booking: daily reconciliation', '15 10 * * *'],
+      ['booking: record visit outcomes', '10 minutes'],
     ]);
     const logger = createLogger({ level: 'silent' });
     // Two instances on one database: the schedules are not doubled.
     const first = await startAgendaJobs({ db, jobs, logger, name: 'a', processEveryMs: 100 });
     const second = await startAgendaJobs({ db, jobs, logger, name: 'b', processEveryMs: 100 });
     try {
-      expect(await db.collection('agenda_jobs').countDocuments()).toBe(7);
+      expect(await db.collection('agenda_jobs').countDocuments()).toBe(8);
       // Make the expiry job due now; one of the two instances runs it, once.
       await db.collection('agenda_jobs').updateOne({ name: 'booking: expire unpaid holds' }, { $set: { nextRunAt: new Date() } });
       const deadline = Date.now() + 10_000;

@@ -7,6 +7,7 @@ import { reconciliationJob } from './booking-reconciliation.js';
 import { refundTrackingJob } from './booking-refund-tracking.js';
 import { registrationRetryJob } from './booking-registration-retry.js';
 import { releaseSettleJob } from './booking-release-settle.js';
+import { visitOutcomesJob } from './booking-visit-outcomes.js';
 
 /** Every booking job, for main to hand to agenda. */
 export function bookingJobs(booking: Pick<BookingService, 'jobs'>): ScheduledJob[] {
@@ -18,5 +19,6 @@ export function bookingJobs(booking: Pick<BookingService, 'jobs'>): ScheduledJob
     releaseSettleJob(booking),
     inventorySyncJob(booking),
     reconciliationJob(booking),
+    visitOutcomesJob(booking),
   ];
 }

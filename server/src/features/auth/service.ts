@@ -50,6 +50,11 @@ export interface AuthService {
   updateAccount(accountId: string, changes: AccountChanges): Promise<PatientAccount>;
   /** A phone code → the phone, stored encrypted; returns it masked. */
   bindPhone(accountId: string, code: string): Promise<{ phoneMasked: string }>;
+  /**
+   * The account's openid under our AppID, for server-to-WeChat calls made for it (the payer of a
+   * JSAPI order); null for an unknown account. Never for a response: the API hands no openid out.
+   */
+  openidOf(accountId: string): Promise<string | null>;
 }
 
 /** What the auth service needs. */
@@ -178,6 +183,12 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       );
       deps.logger.info({ accountId }, 'patient bound a phone');
       return { phoneMasked: maskPhone(normalised) };
+    },
+
+    async openidOf(accountId) {
+      if (!Types.ObjectId.isValid(accountId)) return null;
+      const record = await Account.findById(accountId, { openid: 1 }).lean<Pick<AccountRecord, 'openid'>>();
+      return typeof record?.openid === 'string' ? record.openid : null;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { HospitalSystem } from '../../integrations/hospital/port.js';
 import type { WechatPay } from '../../integrations/wechatpay/port.js';
 import type { Logger } from '../../logging/logger.js';
+import type { AuthService } from '../auth/service.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { PatientsService } from '../patients/service.js';
 import type { Inventory } from './inventory.js';
@@ -28,8 +29,8 @@ export interface BookingDeps {
   patients: Pick<PatientsService, 'authorize' | 'get' | 'list'>;
   directory: Pick<DirectoryService, 'listInstitutions' | 'listDepartments'>;
   wechatPay: WechatPay;
-  /** The payer's openid under our AppID (the account's WeChat identity). */
-  accounts: { openidOf(accountId: string): Promise<string | null> };
+  /** The payer's openid under our AppID (the account's WeChat identity): the auth service. */
+  accounts: Pick<AuthService, 'openidOf'>;
   clock: Clock;
   logger: Logger;
   settings: BookingSettings;

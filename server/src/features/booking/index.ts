@@ -3,6 +3,7 @@ import { createBackground, type BookingContext, type BookingDeps } from './conte
 import { createInventory, type InventoryDay } from './inventory.js';
 import { createLifecycle } from './lifecycle.js';
 import { createNotifier } from './notifications.js';
+import { createVisitOutcomes, type VisitOutcomeRun } from './outcomes.js';
 import { createPayments, type Payments } from './payments.js';
 import { createReconciliation, type Reconciliation } from './reconciliation.js';
 import { createRefunds } from './refunds.js';
@@ -16,7 +17,7 @@ import { createWaitlist, type Waitlist } from './waitlist.js';
 
 export type { BookingDeps, SandboxCashier } from './context.js';
 export { createBookingModels, type BookingModels } from './model.js';
-export { accountOpenids } from './payer.js';
+export type { VisitOutcomeRun } from './outcomes.js';
 export { bookingSettingsFromConfig, defaultBookingRules, InstitutionRulesSchema, type BookingSettings, type BookingRuleSettings } from './settings.js';
 export { bookingRoutes } from './routes.js';
 export { bookingStaffRoutes } from './staff-routes.js';
@@ -41,6 +42,8 @@ export interface BookingJobs {
   syncInventory(): Promise<{ synced: number; failed: number }>;
   /** Reconciles a Shanghai day (default yesterday) with the WeChat Pay bill and the hospital. */
   reconcile(date?: string): Promise<number>;
+  /** Booked visits that ended → completed / no_show as the hospital recorded (batched, bounded). */
+  recordVisitOutcomes(): Promise<VisitOutcomeRun>;
 }
 
 /** The booking feature as the routes and jobs use it. */
@@ -79,6 +82,7 @@ export function createBooking(deps: BookingDeps, options: BookingOptions = {}): 
   appointments = createAppointments(ctx, payments);
   const sessions = createSessions(ctx);
   const reconciliation = createReconciliation(ctx);
+  const outcomes = createVisitOutcomes(ctx);
   const rulesOf = (institutionId: string) => rulesFor(deps.settings, institutionId);
 
   return {
@@ -99,6 +103,7 @@ export function createBooking(deps: BookingDeps, options: BookingOptions = {}): 
       settleReleases: () => ctx.lifecycle.settlePending(),
       syncInventory: () => ctx.inventory.resyncKnownDays(),
       reconcile: async (date) => (await reconciliation.run(date ?? addDays(shanghaiDate(deps.clock.now()), -1))).length,
+      recordVisitOutcomes: () => outcomes.recordDue(),
     },
     rulesOf,
     now: () => deps.clock.now(),

@@ -99,6 +99,12 @@ export interface AppointmentHospital {
   confirmedAt: Date | null;
   /** Cancelling the registration at the hospital: `pending` until it succeeded. */
   cancel: 'none' | 'pending' | 'done';
+  /**
+   * Looking up the visit's outcome (seen / no-show) after it ended: how often the hospital had
+   * none yet, and when to ask again (absent until the first look-up).
+   */
+  outcomeChecks?: number;
+  outcomeNextCheckAt?: Date | null;
 }
 
 /** The WeChat Pay order of an appointment. */
@@ -161,6 +167,8 @@ export interface AppointmentRecord {
   cancelledAt: Date | null;
   cancelReason: string | null;
   cancelReasonText: string | null;
+  /** When the hospital's visit outcome (`completed` / `no_show`) was recorded here. */
+  outcomeRecordedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -387,6 +395,7 @@ const appointmentSchema = new Schema<AppointmentRecord>(
     cancelledAt: { type: Date, default: null },
     cancelReason: { type: String, default: null },
     cancelReasonText: { type: String, default: null },
+    outcomeRecordedAt: { type: Date, default: null },
     createdAt: Date,
     updatedAt: Date,
   },
@@ -401,6 +410,7 @@ appointmentSchema.index({ slotId: 1, status: 1 });
 appointmentSchema.index({ 'hospital.registration': 1, 'hospital.nextAttemptAt': 1 });
 appointmentSchema.index({ 'refund.status': 1 });
 appointmentSchema.index({ 'payment.paidAt': 1 });
+appointmentSchema.index({ status: 1, end: 1 });
 
 const claimsSchema = new Schema<PatientClaimsRecord>(
   {

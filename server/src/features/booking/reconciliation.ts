@@ -111,7 +111,9 @@ export function createReconciliation(ctx: BookingContext): Reconciliation {
           const common = { outTradeNo: appointment.payment.outTradeNo, appointmentId: appointment._id.toHexString(), institutionId: appointment.institutionId };
           try {
             const registration = await hospital.getRegistration(registrationId);
-            if (appointment.status === 'booked' && registration?.status !== 'booked') add('registration_missing', appointment._id.toHexString(), common);
+            // A visit that already happened is still a registration the hospital made (seen or not).
+            const registered = registration?.status === 'booked' || registration?.status === 'completed' || registration?.status === 'no_show';
+            if (appointment.status === 'booked' && !registered) add('registration_missing', appointment._id.toHexString(), common);
             if (appointment.status === 'cancelled' && appointment.hospital.cancel === 'done' && registration?.status === 'booked') {
               add('registration_not_cancelled', appointment._id.toHexString(), common);
             }

@@ -90,13 +90,17 @@ export interface PriceItem {
   selfPayFirstBasisPoints?: number;
 }
 
-/** A registration held or made at the hospital (FHIR Appointment). */
+/**
+ * A registration held or made at the hospital (FHIR Appointment). After the visit the hospital
+ * records its outcome: `completed` (the patient came; FHIR `fulfilled`) or `no_show` (FHIR
+ * `noshow`); until then an arrived or checked-in patient is still `booked`.
+ */
 export interface Registration {
   id: string;
   slotId: string;
   practitionerId: string;
   patientId: string;
-  status: 'locked' | 'booked' | 'cancelled';
+  status: 'locked' | 'booked' | 'cancelled' | 'completed' | 'no_show';
   start: string;
   end: string;
 }
@@ -224,6 +228,11 @@ export interface HospitalSystem {
    * Optional: an adapter without it leaves the hospital side of reconciliation out.
    */
   getRegistration?(registrationId: string): Promise<Registration | null>;
+  /**
+   * Reads many registrations in one call (visit outcomes are looked up in batches); those the
+   * hospital does not know are left out. Optional: without it callers read them one by one.
+   */
+  getRegistrations?(registrationIds: readonly string[]): Promise<Registration[]>;
   /** Looks up the master patient index by an identifier (e.g. the blind index of an ID number). */
   findPatient(identifierSystem: string, identifierValue: string): Promise<HospitalPatient | null>;
   listEncounters(patientId: string): Promise<Encounter[]>;

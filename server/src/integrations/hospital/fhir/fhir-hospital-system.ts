@@ -330,6 +330,21 @@ export class FhirHospitalSystem implements HospitalSystem {
     }, null);
   }
 
+  getRegistrations(registrationIds: readonly string[]): Promise<Registration[]> {
+    return this.guard(async () => {
+      // Ids that cannot be FHIR ids cannot exist there: left out, like unknown ones.
+      const ids = [...new Set(registrationIds)].filter(isFhirId);
+      if (ids.length === 0) return [];
+      const entries = await this.client.search(
+        searchPath('Appointment', [
+          ['_id', ids.map(escapeSearchValue).join(',')],
+          ['_count', String(ids.length)],
+        ]),
+      );
+      return matches(entries, 'Appointment').map(toRegistration);
+    });
+  }
+
   findPatient(identifierSystem: string, identifierValue: string): Promise<HospitalPatient | null> {
     return this.guard(async () => {
       const entries = await this.client.search(
@@ -424,6 +439,8 @@ export class FhirHospitalSystem implements HospitalSystem {
     const current = await this.client.read(path);
     const registration = toRegistration(current);
     if (registration.status === target) return registration;
+    // The visit already happened (a confirm retried that late): the registration was used.
+    if (target === 'booked' && (registration.status === 'completed' || registration.status === 'no_show')) return registration;
     if (target === 'booked' && registration.status === 'cancelled') {
       throw new HospitalSystemError('hospital_conflict', {
         message: '该挂号已取消（可能已超时释放），请重新选择号源',

@@ -8,6 +8,7 @@ import { FaultController, FaultsSchema, type Faults } from './faults.js';
 import { FhirError, operationOutcome } from './operation-outcome.js';
 import { isSupportedType, search } from './search.js';
 import { SimulatorStore } from './store.js';
+import { VisitOutcomeSchema } from './visit-outcome.js';
 
 /** Where the FHIR API lives on the simulator. */
 export const FHIR_PREFIX = '/fhir';
@@ -29,6 +30,8 @@ export interface SimulatorOptions {
   blindIndexKey?: string;
   /** Random source for the errorRate fault (tests pin it). */
   random?: () => number;
+  /** Hours after a booked visit ended when it is recorded `fulfilled` unless marked `noshow` (default 4). */
+  autoFulfilAfterHours?: number;
 }
 
 /** What /__sim/state and `state()` report. */
@@ -57,7 +60,11 @@ const FHIR_JSON = 'application/fhir+json';
 export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp {
   const now = options.now ?? (() => new Date());
   const logger = options.logger;
-  const store = new SimulatorStore({ now, blindIndexKey: options.blindIndexKey ?? DEFAULT_BLIND_INDEX_KEY });
+  const store = new SimulatorStore({
+    now,
+    blindIndexKey: options.blindIndexKey ?? DEFAULT_BLIND_INDEX_KEY,
+    ...(options.autoFulfilAfterHours !== undefined ? { autoFulfilAfterHours: options.autoFulfilAfterHours } : {}),
+  });
   const faults = new FaultController(options.random);
   const app = new Koa();
   app.on('error', (err: unknown) => logger?.error({ err }, 'hospital simulator: error while answering'));
@@ -153,6 +160,23 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
   });
   admin.get('/state', (ctx) => {
     ctx.body = state();
+  });
+  // The clinic records a visit's outcome: `{ "outcome": "fulfilled" | "noshow" }`.
+  admin.post('/appointments/:id/outcome', (ctx) => {
+    const parsed = VisitOutcomeSchema.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) {
+      ctx.status = 400;
+      ctx.body = { error: { code: 'invalid_outcome', message: 'outcome must be "fulfilled" or "noshow".', details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+      return;
+    }
+    try {
+      const appointment = store.recordOutcome(ctx.params['id'] ?? '', parsed.data.outcome);
+      ctx.body = { id: appointment.id, status: appointment.status };
+    } catch (error) {
+      if (!(error instanceof FhirError)) throw error;
+      ctx.status = error.status;
+      ctx.body = { error: { code: error.status === 404 ? 'not_found' : 'conflict', message: error.message } };
+    }
   });
   app.use(admin.routes());
   app.use(admin.allowedMethods());

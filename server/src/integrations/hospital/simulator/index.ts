@@ -24,6 +24,8 @@ export interface StartSimulatorOptions {
   logger?: Logger;
   blindIndexKey?: string;
   random?: () => number;
+  /** Hours after a booked visit ended when it is recorded `fulfilled` unless marked `noshow` (default 4). */
+  autoFulfilAfterHours?: number;
 }
 
 /** A running simulator. */
@@ -49,6 +51,7 @@ export async function startHospitalSimulator(options: StartSimulatorOptions = {}
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.blindIndexKey ? { blindIndexKey: options.blindIndexKey } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.autoFulfilAfterHours !== undefined ? { autoFulfilAfterHours: options.autoFulfilAfterHours } : {}),
   });
   const server = createServer(sim.app.callback());
   await new Promise<void>((resolve, reject) => {

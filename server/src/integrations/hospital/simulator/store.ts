@@ -18,7 +18,21 @@ import {
 export interface StoreOptions {
   now: () => Date;
   blindIndexKey: string;
+  /**
+   * Hours after a booked appointment's slot ended when the hospital records it as seen
+   * (`fulfilled`) unless it was marked `noshow` (default {@link DEFAULT_AUTO_FULFIL_HOURS}).
+   */
+  autoFulfilAfterHours?: number;
 }
+
+/** Default of {@link StoreOptions.autoFulfilAfterHours}: the clinic closes its day's visits by then. */
+export const DEFAULT_AUTO_FULFIL_HOURS = 4;
+
+/** A visit outcome the hospital records (test control `/__sim/appointments/:id/outcome`). */
+export type VisitOutcome = 'fulfilled' | 'noshow';
+
+/** Appointment states a visit outcome can be recorded on: the patient was expected. */
+const AWAITING_OUTCOME = new Set(['booked', 'arrived', 'checked-in']);
 
 /**
  * The simulator's in-memory hospital: the seeded resources, schedules and slots derived from the
@@ -64,7 +78,7 @@ export class SimulatorStore {
       case 'Slot':
         return [...this.bookable.keys()].flatMap((id) => this.slotsOf(id));
       case 'Appointment':
-        return [...this.appointments.values()];
+        return [...this.appointments.keys()].map((id) => this.appointment(id)).filter((a) => a !== undefined);
       default:
         return [...(this.resources.get(type)?.values() ?? [])];
     }
@@ -85,7 +99,7 @@ export class SimulatorStore {
         return practitionerId ? this.slotsOf(practitionerId).find((s) => s.id === id) : undefined;
       }
       case 'Appointment':
-        return this.appointments.get(id);
+        return this.appointment(id);
       default:
         return this.resources.get(type)?.get(id);
     }
@@ -193,7 +207,7 @@ export class SimulatorStore {
    * cancelled releases the slot. Repeating the current status is a no-op, so retries are safe.
    */
   updateAppointment(id: string, input: unknown): Appointment {
-    const current = this.appointments.get(id);
+    const current = this.appointment(id);
     if (!current) throw new FhirError(404, 'not-found', `Appointment/${id} does not exist.`);
     const body = asAppointmentBody(input);
     if (body.id !== id) throw new FhirError(400, 'invalid', `The body's id (${String(body.id)}) must equal the URL id (${id}).`);
@@ -220,14 +234,55 @@ export class SimulatorStore {
     return updated;
   }
 
+  /**
+   * Records a visit's outcome, as the clinic would: the patient was seen (`fulfilled`) or did not
+   * come (`noshow`). Only on a booked (arrived, checked-in) appointment whose slot has begun;
+   * repeating the current outcome is a no-op.
+   */
+  recordOutcome(id: string, outcome: VisitOutcome): Appointment {
+    const current = this.appointment(id);
+    if (!current) throw new FhirError(404, 'not-found', `Appointment/${id} does not exist.`);
+    if (current.status === outcome) return current;
+    if (!AWAITING_OUTCOME.has(current.status)) {
+      throw new FhirError(409, 'conflict', `Appointment/${id} is ${current.status}; only a booked visit gets an outcome.`);
+    }
+    if (current.start !== undefined && new Date(current.start).getTime() > this.options.now().getTime()) {
+      throw new FhirError(409, 'business-rule', `Appointment/${id} starts at ${current.start}; its visit has not begun.`);
+    }
+    return this.setStatus(current, outcome);
+  }
+
+  /**
+   * An appointment as of now: a booked one whose slot ended more than `autoFulfilAfterHours`
+   * ago becomes `fulfilled` (the demo hospital sees everyone who was not marked `noshow`).
+   */
+  private appointment(id: string): Appointment | undefined {
+    const current = this.appointments.get(id);
+    if (!current || !AWAITING_OUTCOME.has(current.status) || current.end === undefined) return current;
+    const afterMs = (this.options.autoFulfilAfterHours ?? DEFAULT_AUTO_FULFIL_HOURS) * 3_600_000;
+    if (new Date(current.end).getTime() + afterMs > this.options.now().getTime()) return current;
+    return this.setStatus(current, 'fulfilled');
+  }
+
+  private setStatus(current: Appointment, status: Appointment['status']): Appointment {
+    const updated: Appointment = {
+      ...current,
+      meta: { versionId: String(Number(current.meta?.versionId ?? '1') + 1), lastUpdated: this.options.now().toISOString() },
+      status,
+    };
+    this.appointments.set(current.id ?? '', updated);
+    return updated;
+  }
+
   private findByIdentifierQuery(query: string): Appointment | undefined {
     const m = /^identifier=([^|]*)\|(.+)$/.exec(query.trim());
     if (!m) throw new FhirError(400, 'invalid', 'If-None-Exist must be identifier=system|value.');
     const [, system, value] = m;
     const wanted = { system: decodeURIComponent(system ?? ''), value: decodeURIComponent(value ?? '') };
-    return [...this.appointments.values()].find((a) =>
+    const found = [...this.appointments.values()].find((a) =>
       (a.identifier ?? []).some((i: Identifier) => i.value === wanted.value && (wanted.system === '' || i.system === wanted.system)),
     );
+    return found && this.appointment(found.id ?? '');
   }
 
   private generated(b: BookablePractitioner, now: Date): GeneratedSlot[] {

@@ -104,7 +104,11 @@ const AppointmentSchema = z.looseObject({
   end: Instant,
 });
 
-/** FHIR Appointment.status → the three states a registration has for us. */
+/**
+ * FHIR Appointment.status → a registration's state for us. A patient who arrived or checked in
+ * is still `booked` until the hospital records the outcome: `fulfilled` (seen) or `noshow`
+ * (paid and did not come — a used registration, not a refund case).
+ */
 const REGISTRATION_STATUS: Readonly<Record<z.infer<typeof AppointmentSchema>['status'], Registration['status']>> = {
   proposed: 'locked',
   pending: 'locked',
@@ -112,9 +116,8 @@ const REGISTRATION_STATUS: Readonly<Record<z.infer<typeof AppointmentSchema>['st
   booked: 'booked',
   arrived: 'booked',
   'checked-in': 'booked',
-  fulfilled: 'booked',
-  // The patient paid and did not come: still a booked (used) registration, not a refund case.
-  noshow: 'booked',
+  fulfilled: 'completed',
+  noshow: 'no_show',
   cancelled: 'cancelled',
   'entered-in-error': 'cancelled',
 };
