@@ -8,9 +8,9 @@ import { LocalDateSchema } from './appointments.js';
  * `/api/v1/staff`, behind the staff sign-in; a staff member sees only their own institution
  * (an alliance admin every member).
  *
- * A session's places are the hospital's slots (one patient per 15-minute slot): adding places
- * (加号) is done in the hospital's own system and reaches CareLoop with the next inventory sync.
- * What a scheduler changes here is how those places are split between the channels.
+ * A session's places are the hospital's slots (one patient per 15-minute slot). A scheduler
+ * changes how they are split between the channels, and adds places (加号): the hospital creates
+ * extra slots at the session's times and they are bookable by the public at once.
  */
 
 const Instant = z.iso.datetime({ offset: true });
@@ -90,9 +90,48 @@ export const SessionStopResultSchema = z.object({
 /** The result of stopping a session. */
 export type SessionStopResult = z.infer<typeof SessionStopResultSchema>;
 
+/** Most places one 加号 request may add. */
+export const MAX_ADDED_PLACES = 100;
+
+/**
+ * `POST /staff/sessions/:id/places` — 加号: either `count` places, or `percent` of the session's
+ * current places (rounded up, e.g. +30% of 16 → 5). The new places are public.
+ */
+export const SessionPlacesAddSchema = z
+  .strictObject({
+    count: z
+      .number({ error: '加号数量须为整数' })
+      .int({ error: '加号数量须为整数' })
+      .min(1, { error: '加号数量至少为1' })
+      .max(MAX_ADDED_PLACES, { error: `一次最多加${MAX_ADDED_PLACES}个号` })
+      .optional(),
+    percent: z
+      .number({ error: '加号比例须为整数百分比' })
+      .int({ error: '加号比例须为整数百分比' })
+      .min(1, { error: '加号比例至少为1%' })
+      .max(100, { error: '加号比例不能超过100%' })
+      .optional(),
+  })
+  .refine((v) => (v.count === undefined) !== (v.percent === undefined), {
+    error: '请填写加号数量或比例（二选一）',
+    path: ['count'],
+  });
+/** A 加号 request. */
+export type SessionPlacesAdd = z.infer<typeof SessionPlacesAddSchema>;
+
+/** What 加号 did. */
+export const SessionPlacesResultSchema = z.object({
+  session: StaffSessionSchema,
+  /** Places added (now public and bookable). */
+  added: z.number().int().nonnegative(),
+});
+/** The result of 加号. */
+export type SessionPlacesResult = z.infer<typeof SessionPlacesResultSchema>;
+
 /** Paths of the staff booking API, relative to `/api/v1`. */
 export const SessionPaths = {
   sessions: '/staff/sessions',
   quota: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/quota`,
   stop: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/stop`,
+  places: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/places`,
 } as const;

@@ -101,10 +101,12 @@ export function createInventory(ctx: BookingContext): Inventory {
       const opensAt = opensAtFor(date, rules);
       const seen: string[] = [];
       for (const [period, group] of byPeriod) {
-        group.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+        // Places added to the session (加号) come after the regular ones: their queue numbers
+        // follow the session's, and nobody's number moves when places are added.
+        group.sort((a, b) => Number(a.overbooked === true) - Number(b.overbooked === true) || Date.parse(a.start) - Date.parse(b.start));
         const sessionId = `${doctorId}|${date}|${period}`;
-        const start = new Date(group[0]!.start);
-        const end = new Date(group[group.length - 1]!.end);
+        const start = new Date(Math.min(...group.map((slot) => Date.parse(slot.start))));
+        const end = new Date(Math.max(...group.map((slot) => Date.parse(slot.end))));
         const session = await models.Session.findOneAndUpdate(
           { _id: sessionId },
           {

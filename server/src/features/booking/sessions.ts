@@ -1,10 +1,12 @@
-import type { SessionQuotaUpdate, SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
+import { randomUUID } from 'node:crypto';
+import type { SessionPlacesAdd, SessionPlacesResult, SessionQuotaUpdate, SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
 import { allianceScope } from '@careloop/shared/contracts/staff';
 import type { AuthenticatedStaff } from '../staff-auth/index.js';
 import { assignChannels } from './channels.js';
 import type { BookingContext } from './context.js';
 import { doctorNotFound, quotaDoesNotFit, sessionNotFound } from './errors.js';
 import type { AppointmentRecord, InventorySlotRecord, SessionRecord } from './model.js';
+import { placesNotSupported, placesToAdd, sessionStartedForPlaces, sessionStoppedForPlaces } from './places.js';
 import { presentStaffSession } from './presenter.js';
 import { referralReleaseAt } from './rules.js';
 import { rulesFor } from './settings.js';
@@ -20,6 +22,8 @@ export interface SessionsService {
   list(staff: AuthenticatedStaff, doctorId: string, date: string): Promise<StaffSession[]>;
   setQuota(staff: AuthenticatedStaff, sessionId: string, quota: SessionQuotaUpdate): Promise<StaffSession>;
   stop(staff: AuthenticatedStaff, sessionId: string, reason: string): Promise<SessionStopResult>;
+  /** 加号: the hospital adds places to the session; they are public and bookable at once. */
+  addPlaces(staff: AuthenticatedStaff, sessionId: string, request: SessionPlacesAdd): Promise<SessionPlacesResult>;
 }
 
 function inScope(staff: AuthenticatedStaff, institutionId: string): boolean {
@@ -129,6 +133,28 @@ export function createSessions(ctx: BookingContext): SessionsService {
       logger.info({ sessionId, staffId: staff.id, cancelled, refunds }, 'session stopped');
       const stopped = (await models.Session.findById(sessionId).lean().exec()) as SessionRecord;
       return { session: await view(stopped ?? session), cancelled, refunds };
+    },
+
+    async addPlaces(staff, sessionId, request) {
+      const session = await loadSession(staff, sessionId);
+      if (session.stopped) throw sessionStoppedForPlaces();
+      if (session.start.getTime() <= clock.now().getTime()) throw sessionStartedForPlaces();
+      if (!ctx.hospital.addSlots) throw placesNotSupported();
+      const places = await models.Slot.countDocuments({ sessionId, hospitalStatus: { $ne: 'gone' } });
+      const count = placesToAdd(request, places);
+      // The session's times run from its first slot's start to its last slot's end.
+      const added = await ctx.hospital.addSlots(
+        session.doctorId,
+        { start: session.start.toISOString(), end: session.end.toISOString() },
+        count,
+        { idempotencyKey: `places-${randomUUID()}` },
+      );
+      // Staff action on the schedule: who added how many, to which session (no patient data).
+      logger.info({ sessionId, staffId: staff.id, staffRole: staff.role, requested: request, added: added.length, places }, 'session places added');
+      // The new slots join the inventory as public places (a known session's new slots are public).
+      await ctx.inventory.syncDay(session.doctorId, session.date);
+      const updated = ((await models.Session.findById(sessionId).lean().exec()) as SessionRecord | null) ?? session;
+      return { session: await view(updated), added: added.length };
     },
   };
 }

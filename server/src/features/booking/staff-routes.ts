@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { ReconciliationQuerySchema } from '@careloop/shared/contracts/reconciliation';
-import { SessionQuotaUpdateSchema, SessionStopSchema, StaffSessionListQuerySchema } from '@careloop/shared/contracts/sessions';
+import { SessionPlacesAddSchema, SessionQuotaUpdateSchema, SessionStopSchema, StaffSessionListQuerySchema } from '@careloop/shared/contracts/sessions';
 import type { StaffRole } from '@careloop/shared/contracts/staff';
 import { z } from 'zod';
 import type { AppMiddleware, AppState } from '../../http/state.js';
@@ -11,6 +11,7 @@ import type { BookingService } from './index.js';
 const list = { query: StaffSessionListQuerySchema };
 const quota = { params: z.object({ id: z.string().min(1).max(200) }), body: SessionQuotaUpdateSchema };
 const stop = { params: quota.params, body: SessionStopSchema };
+const places = { params: quota.params, body: SessionPlacesAddSchema };
 const reconciliation = { query: ReconciliationQuerySchema };
 
 /** Roles that manage a session's places (号源管理). */
@@ -39,6 +40,11 @@ export function bookingStaffRoutes(booking: BookingService, requireStaff: (roles
   router.post('/staff/sessions/:id/stop', requireStaff(schedulers), validate(stop), async (ctx) => {
     const { params, body } = inputOf(ctx, stop);
     ctx.body = await booking.sessions.stop(staffOf(ctx), params.id, body.reason);
+  });
+
+  router.post('/staff/sessions/:id/places', requireStaff(schedulers), validate(places), async (ctx) => {
+    const { params, body } = inputOf(ctx, places);
+    ctx.body = await booking.sessions.addPlaces(staffOf(ctx), params.id, body);
   });
 
   router.get('/staff/reconciliation', requireStaff(finance), validate(reconciliation), async (ctx) => {
