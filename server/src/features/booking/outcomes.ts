@@ -1,4 +1,3 @@
-import type { Types } from 'mongoose';
 import type { Registration as HospitalRegistration } from '../../integrations/hospital/port.js';
 import type { BookingContext } from './context.js';
 import { unclaimForPatient } from './holds.js';
@@ -112,7 +111,10 @@ export function createVisitOutcomes(ctx: BookingContext): VisitOutcomes {
           }
           if (status !== 'booked') {
             // Not known there, or cancelled there after we confirmed it: reconciliation reports it.
-            logger.warn({ appointmentId: (appointment._id as Types.ObjectId).toHexString(), hospitalStatus: status ?? 'unknown' }, 'visit outcomes: registration not booked at the hospital');
+            logger.warn(
+              { appointmentId: appointment._id.toHexString(), hospitalStatus: status ?? 'unknown' },
+              'visit outcomes: registration not booked at the hospital',
+            );
           }
           run.deferred += 1;
           await defer(appointment, now);
