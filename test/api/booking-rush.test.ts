@@ -6,7 +6,7 @@ import { book, listSlots, seedPatients, startBookingWorld, type BookingWorld } f
 
 // The issue's rush, exactly: 500 concurrent booking attempts from 500 patients (500 accounts) on
 // a session with 20 slots → exactly 20 holds, 480 × 409, no duplicates, counts consistent in the
-// database afterwards. The session is 彭浩's (pract-core-surgery-3, attending, 普外科) on Monday 2030-03-11
+// database afterwards. The session is 彭浩's (pract-core-surgery-3, attending, 普通外科) on Monday 2030-03-11
 // morning: 16 slots at the hospital, none taken there yet. The scheduler opens all of them to the
 // public (no priority or referral places) and adds 4 places (加号, through the hospital), so the
 // session has exactly 20 public places — then 500 patients try to book it at once.
