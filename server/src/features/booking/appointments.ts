@@ -14,7 +14,7 @@ import {
 import type { AppointmentRecord, InventorySlotRecord } from './model.js';
 import { bookingPatient } from './patient-ref.js';
 import { countAttempt } from './rate-limit.js';
-import { cancelDecision, noShowPausedUntil, slotAvailability } from './rules.js';
+import { cancelDecision, noShowLookbackMs, noShowPausedUntil, slotAvailability } from './rules.js';
 import { rulesFor } from './settings.js';
 import { shanghaiText } from './shanghai.js';
 
@@ -90,7 +90,7 @@ export function createAppointments(
     await countAttempt(models, 'patient', patient.id, now, rules.attemptsPerMinute);
 
     const noShows = (await Appointments.find(
-      { patientId: new Types.ObjectId(patient.id), status: 'no_show', start: { $gt: new Date(now.getTime() - rules.noShow.windowDays * 86_400_000) } },
+      { patientId: new Types.ObjectId(patient.id), status: 'no_show', start: { $gt: new Date(now.getTime() - noShowLookbackMs(rules)) } },
       { projection: { start: 1 } },
     ).toArray()) as Array<{ start: Date }>;
     const pausedUntil = noShowPausedUntil(noShows.map((a) => a.start), now, rules);

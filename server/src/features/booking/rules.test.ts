@@ -102,8 +102,12 @@ describe('noShowPausedUntil (3 in 90 days → 30 days)', () => {
     ['none', [], null],
     ['two', [daysAgo(10), daysAgo(20)], null],
     ['three within 90 days, the last 10 days ago', [daysAgo(10), daysAgo(40), daysAgo(80)], '2026-12-16T10:00:00+08:00'],
-    ['three, one of them 91 days ago', [daysAgo(10), daysAgo(40), daysAgo(91)], null],
+    // Within 81 days of each other when the third came: that pause (10 days ago) runs its 30 days.
+    ['three, the first now 91 days ago', [daysAgo(10), daysAgo(40), daysAgo(91)], '2026-12-16T10:00:00+08:00'],
     ['three, the pause already served', [daysAgo(31), daysAgo(40), daysAgo(80)], null],
+    ['three within 88 days, the first now 93 days ago', [daysAgo(5), daysAgo(50), daysAgo(93)], '2026-12-21T10:00:00+08:00'],
+    ['three spread over more than 90 days never pause', [daysAgo(5), daysAgo(50), daysAgo(100)], null],
+    ['four: the latest trio decides', [daysAgo(2), daysAgo(20), daysAgo(60), daysAgo(85)], '2026-12-24T10:00:00+08:00'],
   ])('%s', (_name, noShows, expected) => {
     const until = noShowPausedUntil(noShows, now, rules);
     expect(until === null ? null : shanghaiIso(until)).toBe(expected);

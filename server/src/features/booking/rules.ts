@@ -137,16 +137,27 @@ export function cancelDecision(
 }
 
 /**
- * Until when a patient's online booking is paused: `threshold` no-shows within the last
- * `windowDays` pause it for `pauseDays` from the latest of them; null when not paused.
+ * Until when a patient's online booking is paused: the no-show that makes `threshold` of them
+ * within `windowDays` starts a pause of `pauseDays`, served in full even when the earlier
+ * no-shows leave the window meanwhile; null when no pause is running. Callers pass the
+ * no-shows of the last `windowDays + pauseDays` (older ones cannot start a running pause).
  */
 export function noShowPausedUntil(noShowStarts: readonly Date[], now: Date, rules: Pick<BookingRuleSettings, 'noShow'>): Date | null {
   const { threshold, windowDays, pauseDays } = rules.noShow;
   const nowMs = now.getTime();
-  const inWindow = noShowStarts.map((d) => d.getTime()).filter((t) => t <= nowMs && t > nowMs - windowDays * DAY_MS);
-  if (inWindow.length < threshold) return null;
-  const until = Math.max(...inWindow) + pauseDays * DAY_MS;
+  const times = noShowStarts.map((d) => d.getTime()).filter((t) => t <= nowMs).sort((a, b) => a - b);
+  let until = -Infinity;
+  for (let i = threshold - 1; i < times.length; i += 1) {
+    const last = times[i] as number;
+    const first = times[i - threshold + 1] as number;
+    if (last - first < windowDays * DAY_MS) until = Math.max(until, last + pauseDays * DAY_MS);
+  }
   return nowMs < until ? new Date(until) : null;
+}
+
+/** How far back no-shows matter to {@link noShowPausedUntil}: the window plus a whole pause. */
+export function noShowLookbackMs(rules: Pick<BookingRuleSettings, 'noShow'>): number {
+  return (rules.noShow.windowDays + rules.noShow.pauseDays) * DAY_MS;
 }
 
 /** Every rule as one Chinese sentence, in the order the confirm page shows them. */
