@@ -12,7 +12,8 @@ import { useBrowserApp } from '../support/browser-app.js';
 
 // The staff side of booking in the H5 app: the demo scheduler of the core hospital opens 号源管理,
 // picks 心血管内科 → 陈国华 → a day, changes a session's referral reserve and sees the new counts
-// (the API agrees); then stops a session in which a patient has booked and paid (booked through
+// (the API agrees), adds places to a session (加号 +30%, confirmed in a dialog; the new places are
+// open to patients at once); then stops a session in which a patient has booked and paid (booked through
 // the patient API here), and that appointment is cancelled and refunded. An institution admin
 // (password + TOTP) finds 号源管理, 对账 and the 审计日志 on the staff home and opens 对账.
 
@@ -187,6 +188,61 @@ describe('H5 staff area: 号源管理 and 对账', () => {
     await fresh.waitFor({ state: 'visible', timeout: 20_000 });
     await expectCardShows(fresh, after);
     await page.screenshot({ path: join('/tmp/staff-shots', 'staff-quota.png'), fullPage: true });
+    await page.close();
+  }, 180_000);
+
+  it('the scheduler adds places to a session (加号 +30%): confirmed in a dialog, the new counts on the card and open to patients', async () => {
+    const ids = await findDoctor();
+    const date = ids.days[ids.days.length - 1]!;
+    const page = await t.browser.newPage({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+    const home = await staffSignIn(page, 'scheduler.core');
+    const { accessToken } = (await api('POST', '/staff/auth/login', { username: 'scheduler.core', password: demoStaffPassword }, undefined, 200)) as {
+      accessToken: string;
+    };
+    const sessions = await sessionsOf(accessToken, ids.doctorId, date);
+    const before = sessions[sessions.length - 1]!;
+    const total = before.quota.public + before.quota.referral + before.quota.priority;
+    const adds = Math.max(1, Math.ceil((total * 30) / 100));
+    const slotsOf = async () =>
+      SlotListResponseSchema.parse(await api('GET', `/doctors/${ids.doctorId}/slots?date=${date}`, undefined, undefined, 200)).items.filter(
+        (s) => s.period === before.period,
+      );
+    const offeredBefore = await slotsOf();
+
+    const root = await openDay(page, home, ids, date);
+    const card = root.locator(`[data-testid="session-card"][data-id="${before.id}"]`);
+    await card.waitFor({ state: 'visible', timeout: 10_000 });
+    await card.getByTestId('places-open').click();
+    const form = card.getByTestId('places-form');
+    await form.locator('[data-testid="places-mode"][data-id="percent"]').click();
+    await fill(form, 'places-value', '0');
+    await form.getByTestId('places-submit').click();
+    expect(await form.getByTestId('places-error').innerText()).toBe('请输入加号比例（1–100 的整数）');
+    await fill(form, 'places-value', '30');
+    expect(await form.getByTestId('places-preview').innerText()).toBe(`将加 ${adds} 个号，加号后共 ${total + adds} 个号`);
+    await form.getByTestId('places-submit').click();
+    const dialog = page.locator('.taro-modal__content');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await dialog.locator('.taro-modal__title').innerText()).toContain(`确认加号：${DOCTOR}`);
+    expect(await dialog.locator('.taro-modal__text').innerText()).toContain(`将加 ${adds} 个号（共 ${total} → ${total + adds} 个号）`);
+    await page.locator('.taro-model__confirm').filter({ hasText: '确认加号' }).click();
+
+    const done = card.getByTestId('places-added');
+    await done.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await done.innerText()).toBe(`已加 ${adds} 个号，现共 ${total + adds} 个号（新号为普通号）。`);
+    expect(await card.getByTestId('places-form').count()).toBe(0);
+    const after = (await sessionsOf(accessToken, ids.doctorId, date)).find((s) => s.id === before.id)!;
+    expect(after.quota).toEqual({ ...before.quota, public: before.quota.public + adds });
+    await expectCardShows(card, after);
+    expect(Number(await card.getByTestId('session-total').getAttribute('data-total'))).toBe(total + adds);
+
+    // Patients see the new places at once: public and free (bookable, or once the day opens).
+    const offeredAfter = await slotsOf();
+    expect(offeredAfter).toHaveLength(offeredBefore.length + adds);
+    const added = offeredAfter.filter((s) => !offeredBefore.some((b) => b.id === s.id));
+    expect(added).toHaveLength(adds);
+    expect(added.every((s) => s.channel === 'public' && s.remaining === 1 && (s.bookable || s.reason === 'not_open_yet')), JSON.stringify(added)).toBe(true);
+    await page.screenshot({ path: join('/tmp/staff-shots', 'staff-places.png'), fullPage: true });
     await page.close();
   }, 180_000);
 

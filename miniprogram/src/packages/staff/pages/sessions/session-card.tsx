@@ -2,14 +2,15 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import { formatFen } from '@careloop/shared';
-import type { SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
+import type { SessionPlacesResult, SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
 import { formatLocalDate, formatShanghaiDateTime } from '../../../../services/datetime';
 import { deadlineText, shanghaiClock } from '../../../../pages/appointments/visit-time';
 import { CHANNELS, PERIOD_LABELS, totalPlaces } from '../../session-labels';
+import { PlacesForm } from './places-form';
 import { QuotaForm } from './quota-form';
 import { StopForm } from './stop-form';
 
-type Mode = 'view' | 'quota' | 'stop';
+type Mode = 'view' | 'quota' | 'stop' | 'places';
 
 /** Props of SessionCard. */
 export interface SessionCardProps {
@@ -21,12 +22,13 @@ export interface SessionCardProps {
 
 /**
  * One half-day session: places, taken and left per channel, when the unused referral reserve
- * opens to everyone, 已停诊 with the reason; and the two actions, 调整号源分配 and 停诊.
+ * opens to everyone, 已停诊 with the reason; and the actions, 调整号源分配, 加号 and 停诊.
  */
 export function SessionCard({ session, onChanged, now }: SessionCardProps) {
   const [mode, setMode] = useState<Mode>('view');
   const [saved, setSaved] = useState(false);
   const [stopResult, setStopResult] = useState<SessionStopResult | null>(null);
+  const [placesResult, setPlacesResult] = useState<SessionPlacesResult | null>(null);
   const total = totalPlaces(session.quota);
   const taken = totalPlaces(session.taken);
   const ended = Date.parse(session.end) <= now;
@@ -112,6 +114,11 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
             : '该时段没有需要取消的预约。'}
         </Text>
       ) : null}
+      {placesResult && mode === 'view' ? (
+        <Text className="cl-session__done" data-testid="places-added" data-added={placesResult.added} data-total={totalPlaces(placesResult.session.quota)}>
+          已加 {placesResult.added} 个号，现共 {totalPlaces(placesResult.session.quota)} 个号（新号为普通号）。
+        </Text>
+      ) : null}
       {saved && mode === 'view' ? (
         <Text className="cl-session__done" data-testid="quota-saved">
           号源分配已保存
@@ -126,6 +133,18 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
             setSaved(true);
             setMode('view');
             onChanged(next);
+          }}
+        />
+      ) : mode === 'places' ? (
+        <PlacesForm
+          session={session}
+          sessionName={name}
+          onCancel={() => setMode('view')}
+          onAdded={(result) => {
+            setPlacesResult(result);
+            setSaved(false);
+            setMode('view');
+            onChanged(result.session);
           }}
         />
       ) : mode === 'stop' ? (
@@ -146,11 +165,23 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
             size="normal"
             onClick={() => {
               setSaved(false);
+              setPlacesResult(null);
               setMode('quota');
             }}
             data-testid="quota-edit"
           >
             调整号源分配
+          </Button>
+          <Button
+            size="normal"
+            onClick={() => {
+              setSaved(false);
+              setPlacesResult(null);
+              setMode('places');
+            }}
+            data-testid="places-open"
+          >
+            加号
           </Button>
           <Button type="danger" fill="outline" size="normal" onClick={() => setMode('stop')} data-testid="stop-open">
             停诊
