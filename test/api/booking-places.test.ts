@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
 import { totpCode } from '../../server/src/features/staff-auth/totp.js';
@@ -51,7 +52,7 @@ const morningOf = async (doctorId: string, date: string) =>
 
 beforeAll(async () => {
   world = await startBookingWorld({ staffAuth: true });
-  patients = await seedPatients(world.app, world.clock, 10);
+  patients = await seedPatients(world.app, world.clock, 30);
   tokens.scheduler = await staffSignIn('scheduler.core');
   tokens.doctor = await staffSignIn('doctor.core');
   tokens.admin = await staffSignIn('admin.core');
@@ -119,6 +120,35 @@ describe('POST /staff/sessions/:id/places (加号)', () => {
     expect(body.added).toBe(3);
     expect(body.session.quota).toEqual({ public: 17, referral: 0, priority: 2 });
     expect(await morningOf(DOCTOR, DATE)).toHaveLength(19);
+  });
+
+  it('offers the new places to patients waiting for the day (候补) first, in their order; the rest are public', async () => {
+    // The day is full: the afternoon stopped, every bookable morning place taken.
+    await morningOf(DOCTOR, DATE);
+    const stop = await world.app.fetch(`/api/v1/staff/sessions/${encodeURIComponent(`${DOCTOR}|${DATE}|afternoon`)}/stop`, asStaff(tokens.scheduler, 'POST', { reason: '下午手术' }));
+    expect(stop.status).toBe(200);
+    for (const slot of (await morningOf(DOCTOR, DATE)).filter((s: { bookable: boolean }) => s.bookable)) await bookOk(world.app, fresh(), slot.id);
+    const waiting = fresh();
+    const joined = await world.app.fetch('/api/v1/waitlist', asPatient(waiting, 'POST', { patientId: waiting.patientId, date: DATE, doctorId: DOCTOR }));
+    expect(joined.status).toBe(201);
+
+    const response = await world.app.fetch(placesPath(SESSION), asStaff(tokens.scheduler, 'POST', { count: 2 }));
+    expect(response.status).toBe(200);
+    const body = await readJson(response);
+    expect(body.added).toBe(2);
+    // One place held for the waiting patient (an offer to pay for), one open to everyone.
+    expect(body.session.quota).toEqual({ public: 16, referral: 0, priority: 2 });
+    expect(body.session.taken).toEqual({ public: 15, referral: 0, priority: 1 });
+
+    const entries = await readJson(await world.app.fetch('/api/v1/waitlist', asPatient(waiting)));
+    expect(entries.items).toHaveLength(1);
+    expect(entries.items[0]).toMatchObject({ status: 'offered', statusText: '候补成功，待支付' });
+    const db = world.app.connection.db!;
+    const offer = await db.collection('appointments').findOne({ patientId: new ObjectId(waiting.patientId) });
+    expect(offer).toMatchObject({ status: 'pending_payment', bookedBy: 'waitlist', channel: 'public', placeHeld: true, queueNumber: 17 });
+    const open = (await morningOf(DOCTOR, DATE)).filter((s: { bookable: boolean }) => s.bookable);
+    expect(open).toHaveLength(1);
+    expect(open[0].id).not.toBe(offer!.slotId);
   });
 
   it('refuses bad input with 400 naming the field, and adds nothing', async () => {

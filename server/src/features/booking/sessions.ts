@@ -6,7 +6,7 @@ import { assignChannels } from './channels.js';
 import type { BookingContext } from './context.js';
 import { doctorNotFound, quotaDoesNotFit, sessionNotFound } from './errors.js';
 import type { AppointmentRecord, InventorySlotRecord, SessionRecord } from './model.js';
-import { placesNotSupported, placesToAdd, sessionStartedForPlaces, sessionStoppedForPlaces } from './places.js';
+import { offerAddedPlacesToWaitlist, placesNotSupported, placesToAdd, sessionStartedForPlaces, sessionStoppedForPlaces } from './places.js';
 import { presentStaffSession } from './presenter.js';
 import { referralReleaseAt } from './rules.js';
 import { rulesFor } from './settings.js';
@@ -153,6 +153,8 @@ export function createSessions(ctx: BookingContext): SessionsService {
       logger.info({ sessionId, staffId: staff.id, staffRole: staff.role, requested: request, added: added.length, places }, 'session places added');
       // The new slots join the inventory as public places (a known session's new slots are public).
       await ctx.inventory.syncDay(session.doctorId, session.date);
+      const offered = await offerAddedPlacesToWaitlist(ctx, added.map((slot) => slot.id), session.institutionId);
+      if (offered > 0) logger.info({ sessionId, offered }, 'added places offered to the waitlist');
       const updated = ((await models.Session.findById(sessionId).lean().exec()) as SessionRecord | null) ?? session;
       return { session: await view(updated), added: added.length };
     },
