@@ -11,6 +11,8 @@ import type { AuthService } from './features/auth/service.js';
 import { consentRoutes } from './features/consents/routes.js';
 import type { ConsentsService } from './features/consents/service.js';
 import { directoryRoutes } from './features/directory/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
+import type { NotificationsService } from './features/notifications/service.js';
 import type { DirectoryService } from './features/directory/service.js';
 import { patientRoutes } from './features/patients/routes.js';
 import type { PatientsService } from './features/patients/service.js';
@@ -50,6 +52,8 @@ export interface AppDeps {
   consents: ConsentsService;
   /** Booking and payment (slots, appointments, WeChat Pay notify, waitlist); staff routes with staff auth. */
   booking?: BookingService;
+  /** The account's messages (`/api/v1/notifications`), behind `requirePatient()`. */
+  notifications?: NotificationsService;
   db: { ping(timeoutMs?: number): Promise<DatabaseHealth> };
   clock: Clock;
 }
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   if (requireStaff && deps.audit) api.use(auditRoutes(deps.audit, requireStaff).routes());
   if (requireStaff && deps.staffPatients) api.use(staffPatientRoutes(deps.staffPatients, requireStaff).routes());
   if (deps.booking) api.use(bookingRoutes(deps.booking, patientAuth).routes());
+  if (deps.notifications) api.use(notificationRoutes(deps.notifications, patientAuth).routes());
   if (requireStaff && deps.booking) api.use(bookingStaffRoutes(deps.booking, requireStaff).routes());
 
   const health = healthRoutes({ db: deps.db, hospital: deps.hospital, timeoutMs: Math.min(config.HOSPITAL_TIMEOUT_MS, 2_000) });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { InstitutionRulesSchema } from './features/booking/settings.js';
+import { SubscribeTemplateIdsSchema } from './features/notifications/templates.js';
 
 /** A TCP port from an env string; 0 means "pick a free one". */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -51,6 +52,21 @@ export const ConfigSchema = z.object({
   WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://api.weixin.qq.com' }).default('https://api.weixin.qq.com'),
   /** `WECHAT_SANDBOX_PORT` (default `0`): port of the embedded WeChat sandbox (when `WECHAT_APPID`/`WECHAT_SECRET` are unset); `0` picks a free one. */
   WECHAT_SANDBOX_PORT: port(0),
+  /** `WECHAT_SUBSCRIBE_TEMPLATES` (default unset: the demo ids): JSON `{ "booking_status": "<template id>", "refund": "<template id>" }`, the subscribe-message templates (预约状态通知, 退款通知) issued for our AppID. */
+  WECHAT_SUBSCRIBE_TEMPLATES: optionalText.pipe(
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'valid JSON, e.g. {"booking_status":"AbC…","refund":"XyZ…"}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(SubscribeTemplateIdsSchema)
+      .optional(),
+  ),
   /** `WECHATPAY_MCHID` (default unset): WeChat Pay merchant id (商户号); unset starts the embedded WeChat Pay sandbox. */
   WECHATPAY_MCHID: optionalText.pipe(z.string().regex(/^\d{6,16}$/, 'digits only, e.g. 1230000109').optional()),
   /** `WECHATPAY_MERCHANT_SERIAL_NO` (default unset): serial number of the merchant API certificate (商户API证书序列号); required with `WECHATPAY_MCHID`. */

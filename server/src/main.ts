@@ -14,6 +14,7 @@ import { loadAuthSecrets } from './features/auth/secrets.js';
 import { createAuthService, type AuthService } from './features/auth/service.js';
 import { createDirectoryModels } from './features/directory/model.js';
 import { createDirectoryService } from './features/directory/service.js';
+import { createNotificationModels, createNotificationsService, createWechatDelivery, subscribeTemplateIds } from './features/notifications/index.js';
 import { createConsentModels } from './features/consents/model.js';
 import { createConsentsService } from './features/consents/service.js';
 import { createPatientModels } from './features/patients/model.js';
@@ -28,6 +29,9 @@ import { startAgendaJobs } from './jobs/agenda.js';
 import { bookingJobs } from './jobs/booking.js';
 import { startDirectorySyncJob } from './jobs/directory-sync.js';
 import { createLogger, type Logger } from './logging/logger.js';
+
+/** Pending connections the kernel queues for us (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4_096;
 
 /** A running CareLoop: where it listens and how to stop it. */
 export interface RunningCareLoop {
@@ -139,6 +143,22 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       logger: logger.child({ component: 'staff-patients' }),
     });
 
+    // Patient messages: listed in the app, sent as WeChat subscribe messages with consent.
+    const notifications = createNotificationsService({
+      models: await createNotificationModels(db.connection),
+      wechat: createWechatDelivery({
+        consents,
+        accounts: authService,
+        wechat: wechat.client,
+        templateIds: subscribeTemplateIds(config.WECHAT_SUBSCRIBE_TEMPLATES),
+        now: () => clock.now(),
+        logger: logger.child({ component: 'notifications' }),
+      }),
+      clock,
+      logger: logger.child({ component: 'notifications' }),
+    });
+    cleanups.push(() => notifications.idle());
+
     // Booking and payment: WeChat Pay (the embedded sandbox unless a merchant is configured; its
     // notifies and the cashier's return go to this BFF's URL, known once it listens).
     let appUrl = '';
@@ -151,6 +171,7 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       directory,
       wechatPay: pay.wechatPay,
       accounts: authService,
+      notifications,
       clock,
       logger: logger.child({ component: 'booking' }),
       settings: bookingSettingsFromConfig(config),
@@ -171,6 +192,7 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       audit,
       staffPatients,
       booking,
+      notifications,
       db,
       clock,
     });
@@ -179,7 +201,9 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.PORT, config.HOST, () => {
+      // A deep accept queue: at a booking rush thousands of connections arrive in the same
+      // instant; with Node's default of 511 the rest are dropped and retried a second later.
+      server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', reject);
         resolve();
       });

@@ -95,6 +95,16 @@ const ROUTES: Array<PatientDataRoute | StaffPatientDataRoute> = [
     ownerStatus: 201,
   },
   { name: 'leave the waitlist', method: 'DELETE', path: (id) => `/api/v1/waitlist/${waitlistEntryOf(id)}`, ownerStatus: 204 },
+  // Messages (消息) belong to the account told (the one that booked), not to whoever acts for the
+  // patient: a proxy account gets 404 like anyone else.
+  {
+    name: 'mark a message read',
+    method: 'POST',
+    path: () => '/api/v1/notifications/read',
+    body: (id) => ({ ids: [notificationOf(id)] }),
+    ownerStatus: 200,
+    proxyStatus: 404,
+  },
   { audience: 'staff', name: 'staff: view a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}`, staffStatus: 200 },
   { audience: 'staff', name: 'staff: export a patient', method: 'GET', path: (id) => `/api/v1/staff/patients/${id}/export`, staffStatus: 200 },
 ];
@@ -140,11 +150,13 @@ function grantedStatus(route: PatientDataRoute | StaffPatientDataRoute, who: 'ow
 /** A Monday five days after NOW: open for booking. */
 const BOOKING_DATE = '2030-03-11';
 /** The booking rows' fixture: slots found once; the patient's appointment and waitlist entry made per case. */
-const bookingFixture = { heldSlot: '', freeSlot: '', appointmentId: '', waitlistEntryId: '' };
+const bookingFixture = { heldSlot: '', freeSlot: '', appointmentId: '', waitlistEntryId: '', notificationId: '' };
 /** The patient's appointment for the patient's id; any other id as it is. */
 const appointmentOf = (id: string) => (id === patientId ? bookingFixture.appointmentId : id);
 /** The patient's waitlist entry for the patient's id; any other id as it is. */
 const waitlistEntryOf = (id: string) => (id === patientId ? bookingFixture.waitlistEntryId : id);
+/** The owner's message about the patient for the patient's id; any other id as it is. */
+const notificationOf = (id: string) => (id === patientId ? bookingFixture.notificationId : id);
 
 let mongo: TestMongo;
 let clock: TestClock;
@@ -234,6 +246,18 @@ beforeEach(async () => {
   );
   expect(waiting.status).toBe(201);
   bookingFixture.waitlistEntryId = (await readJson(waiting)).id;
+  // A message to the owner about the patient (as booking would send one).
+  await db.collection('notifications').deleteMany({});
+  await app.notifications.notify({
+    accountId: ownerAccountId,
+    patientId,
+    appointmentId: bookingFixture.appointmentId,
+    kind: 'booking_confirmed',
+    title: '预约成功',
+    body: `${NAME}已预约3月11日 08:00 心血管内科`,
+    facts: { patientName: NAME },
+  });
+  bookingFixture.notificationId = (await db.collection('notifications').findOne({}))!._id.toHexString();
 });
 
 function json(method: string, body: unknown, token?: string): RequestInit {

@@ -18,6 +18,13 @@ import { loadAuthSecrets } from '../../server/src/features/auth/secrets.js';
 import { createAuthService, type AuthService } from '../../server/src/features/auth/service.js';
 import { createDirectoryModels } from '../../server/src/features/directory/model.js';
 import { createDirectoryService, type DirectoryService } from '../../server/src/features/directory/service.js';
+import {
+  createNotificationModels,
+  createNotificationsService,
+  createWechatDelivery,
+  subscribeTemplateIds,
+  type NotificationsService,
+} from '../../server/src/features/notifications/index.js';
 import { createConsentModels } from '../../server/src/features/consents/model.js';
 import { createConsentsService } from '../../server/src/features/consents/service.js';
 import { createPatientModels } from '../../server/src/features/patients/model.js';
@@ -97,6 +104,8 @@ export interface TestApp {
   staffAuth?: StaffAuth;
   /** Booking (its jobs and `idle()`), when started with `booking`. */
   booking?: BookingService;
+  /** Patient messages (`idle()` waits for WeChat subscribe sends in flight). */
+  notifications: NotificationsService;
   /** The WeChat Pay sandbox behind booking (controls: pay, notifies, faults). */
   wechatPaySandbox?: RunningWechatPaySandbox;
   /** `fetch` relative to the app. */
@@ -150,15 +159,16 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     firstSyncBudgetMs: firstSyncBudgetMs(config),
   });
   const secrets = loadAuthSecrets(config);
+  const wechat = new WechatClient({
+    baseUrl: options.wechat?.baseUrl ?? 'http://127.0.0.1:9',
+    appid: options.wechat?.appid ?? SANDBOX_APPID,
+    secret: options.wechat?.secret ?? SANDBOX_SECRET,
+    timeoutMs: options.wechat?.timeoutMs ?? 1_000,
+    now: () => options.clock.now(),
+  });
   const auth = createAuthService({
     models: await createAuthModels(connection),
-    wechat: new WechatClient({
-      baseUrl: options.wechat?.baseUrl ?? 'http://127.0.0.1:9',
-      appid: options.wechat?.appid ?? SANDBOX_APPID,
-      secret: options.wechat?.secret ?? SANDBOX_SECRET,
-      timeoutMs: options.wechat?.timeoutMs ?? 1_000,
-      now: () => options.clock.now(),
-    }),
+    wechat,
     crypto: secrets.fieldCrypto,
     clock: options.clock,
     logger: logger.child({ component: 'auth' }),
@@ -183,6 +193,19 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     logger: logger.child({ component: 'consents' }),
   });
   const audit = createAuditService({ models: await createAuditModels(connection), clock: options.clock, logger: logger.child({ component: 'audit' }) });
+  const notifications = createNotificationsService({
+    models: await createNotificationModels(connection),
+    wechat: createWechatDelivery({
+      consents,
+      accounts: auth,
+      wechat,
+      templateIds: subscribeTemplateIds(config.WECHAT_SUBSCRIBE_TEMPLATES),
+      now: () => options.clock.now(),
+      logger: logger.child({ component: 'notifications' }),
+    }),
+    clock: options.clock,
+    logger: logger.child({ component: 'notifications' }),
+  });
   const staffPatients = createStaffPatientsService({
     patients,
     consents,
@@ -225,6 +248,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
         directory,
         wechatPay: pay.wechatPay,
         accounts: auth,
+        notifications,
         clock: options.clock,
         logger: logger.child({ component: 'booking' }),
         settings: bookingSettingsFromConfig(config),
@@ -246,6 +270,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     audit,
     staffPatients,
     ...(booking ? { booking } : {}),
+    notifications,
     db: { ping: options.ping ?? ((timeoutMs) => pingDatabase(connection, timeoutMs)) },
     clock: options.clock,
   });
@@ -261,12 +286,14 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     logs,
     ...(staffAuth ? { staffAuth } : {}),
     ...(booking ? { booking } : {}),
+    notifications,
     ...(wechatPaySandbox ? { wechatPaySandbox } : {}),
     fetch: (path, init) => fetch(`${url}${path}`, init),
     async close() {
       await close();
       await directory.idle();
       await booking?.idle();
+      await notifications.idle();
       for (const cleanup of cleanups.reverse()) await cleanup();
       await connection.dropDatabase().catch(() => {});
       await connection.close();

@@ -2,7 +2,7 @@ import { createAppointments, type AppointmentsService } from './appointments.js'
 import { createBackground, type BookingContext, type BookingDeps } from './context.js';
 import { createInventory, type InventoryDay } from './inventory.js';
 import { createLifecycle } from './lifecycle.js';
-import { createNotifier } from './notifications.js';
+import { createNotifier, type BookingNotificationDeps } from './notifications.js';
 import { createVisitOutcomes, type VisitOutcomeRun } from './outcomes.js';
 import { createPayments, type Payments } from './payments.js';
 import { createReconciliation, type Reconciliation } from './reconciliation.js';
@@ -16,6 +16,7 @@ import { createSoldOutSlots } from './sold-out.js';
 import { createWaitlist, type Waitlist } from './waitlist.js';
 
 export type { BookingDeps, SandboxCashier } from './context.js';
+export type { BookingNotificationDeps } from './notifications.js';
 export { createBookingModels, type BookingModels } from './model.js';
 export type { VisitOutcomeRun } from './outcomes.js';
 export { bookingSettingsFromConfig, defaultBookingRules, InstitutionRulesSchema, type BookingSettings, type BookingRuleSettings } from './settings.js';
@@ -68,10 +69,11 @@ export interface BookingOptions {
   registrationQuickRetryDelaysMs?: readonly number[];
 }
 
-/** Builds the booking feature: every part bound to one context. */
-export function createBooking(deps: BookingDeps, options: BookingOptions = {}): BookingService {
-  const ctx = { ...deps, background: createBackground(deps.logger), soldOut: createSoldOutSlots(), turns: createSlotTurns() } as BookingContext;
-  ctx.notifier = createNotifier(deps.models, () => deps.clock.now(), deps.logger);
+/** Builds the booking feature: every part bound to one context; patients are told through `deps.notifications`. */
+export function createBooking(deps: BookingDeps & BookingNotificationDeps, options: BookingOptions = {}): BookingService {
+  const { notifications, ...bookingDeps } = deps;
+  const ctx = { ...bookingDeps, background: createBackground(deps.logger), soldOut: createSoldOutSlots(), turns: createSlotTurns() } as BookingContext;
+  ctx.notifier = createNotifier(deps.models, notifications, deps.logger);
   ctx.inventory = createInventory(ctx);
   ctx.lifecycle = createLifecycle(ctx);
   ctx.refunds = createRefunds(ctx);

@@ -205,25 +205,8 @@ export interface WaitlistRecord {
   updatedAt: Date;
 }
 
-/** A message to a patient (in-app for now; WeChat subscribe messages come later). */
-export interface NotificationRecord {
-  _id: Types.ObjectId;
-  accountId: Types.ObjectId;
-  patientId: Types.ObjectId;
-  appointmentId: Types.ObjectId | null;
-  kind:
-    | 'booking_confirmed'
-    | 'registration_failed_refunded'
-    | 'hold_expired'
-    | 'cancelled_refunded'
-    | 'session_stopped'
-    | 'waitlist_offer'
-    | 'waitlist_offer_expired'
-    | 'paid_after_release_refunded';
-  title: string;
-  body: string;
-  createdAt: Date;
-}
+/** Patient messages are the notifications feature's (`notifications`); booking sends these kinds. */
+export type { NotificationKind } from '@careloop/shared/contracts/notifications';
 
 /** A verified WeChat Pay notification, once per notify id (the audit trail of what WeChat said). */
 export interface PaymentEventRecord {
@@ -267,7 +250,6 @@ export interface BookingCollections {
   claims: Collection<PatientClaimsRecord>;
   rateWindows: Collection<RateWindowRecord>;
   waitlist: Collection<WaitlistRecord>;
-  notifications: Collection<NotificationRecord>;
   paymentEvents: Collection<PaymentEventRecord>;
 }
 
@@ -282,7 +264,6 @@ export interface BookingModels {
   Claims: Model<PatientClaimsRecord>;
   RateWindow: Model<RateWindowRecord>;
   Waitlist: Model<WaitlistRecord>;
-  Notification: Model<NotificationRecord>;
   PaymentEvent: Model<PaymentEventRecord>;
   Mismatch: Model<ReconciliationMismatchRecord>;
   ReconciliationRun: Model<ReconciliationRunRecord>;
@@ -450,21 +431,6 @@ waitlistSchema.index(
   { unique: true, name: WAITLIST_INDEX, partialFilterExpression: { status: { $in: ['waiting', 'offering', 'offered'] } } },
 );
 
-const notificationSchema = new Schema<NotificationRecord>(
-  {
-    accountId: Schema.Types.ObjectId,
-    patientId: Schema.Types.ObjectId,
-    appointmentId: { type: Schema.Types.ObjectId, default: null },
-    kind: String,
-    title: String,
-    body: String,
-    createdAt: Date,
-  },
-  { ...plain, collection: 'notifications' },
-);
-notificationSchema.index({ accountId: 1, createdAt: -1 });
-notificationSchema.index({ appointmentId: 1 });
-
 const paymentEventSchema = new Schema<PaymentEventRecord>(
   { _id: String, eventType: String, outTradeNo: { type: String, default: null }, outRefundNo: { type: String, default: null }, receivedAt: Date },
   { ...plain, collection: 'payment_events' },
@@ -508,7 +474,6 @@ export async function createBookingModels(connection: Connection): Promise<Booki
     Claims: model(connection, 'BookingPatientClaims', claimsSchema),
     RateWindow: model(connection, 'BookingRateWindow', rateWindowSchema),
     Waitlist: model(connection, 'WaitlistEntry', waitlistSchema),
-    Notification: model(connection, 'Notification', notificationSchema),
     PaymentEvent: model(connection, 'PaymentEvent', paymentEventSchema),
     Mismatch: model(connection, 'ReconciliationMismatch', mismatchSchema),
     ReconciliationRun: model(connection, 'ReconciliationRun', runSchema),
@@ -522,7 +487,6 @@ export async function createBookingModels(connection: Connection): Promise<Booki
       claims: typed(registered.Claims),
       rateWindows: typed(registered.RateWindow),
       waitlist: typed(registered.Waitlist),
-      notifications: typed(registered.Notification),
       paymentEvents: typed(registered.PaymentEvent),
     },
   };

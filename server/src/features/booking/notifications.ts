@@ -1,39 +1,51 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Logger } from '../../logging/logger.js';
-import type { BookingModels, NotificationRecord } from './model.js';
+import type { NewNotification, NotificationsService } from '../notifications/service.js';
+import type { AppointmentRecord, BookingModels, NotificationKind } from './model.js';
 
 /**
- * Messages to patients about their bookings, recorded in `notifications` (what the app's message
- * list will show). WeChat subscribe messages are not sent yet: they need the patient's consent
- * per send (subscribe feature); this is where they will be dispatched from.
+ * Messages to patients about their bookings. The notifications feature records them (the app's
+ * 消息) and sends the WeChat subscribe message when the account allowed it; this adapter adds
+ * what the template fields need, read from the appointment.
  */
 export interface Notifier {
   send(
     to: { accountId: Types.ObjectId; patientId: Types.ObjectId; appointmentId?: Types.ObjectId | null },
-    kind: NotificationRecord['kind'],
+    kind: NotificationKind,
     title: string,
     body: string,
   ): Promise<void>;
 }
 
-/** A notifier writing to the `notifications` collection; a failed write is logged, never thrown. */
-export function createNotifier(models: BookingModels, now: () => Date, logger: Logger): Notifier {
+/** Where booking's messages go: the notifications feature. */
+export interface BookingNotificationDeps {
+  notifications: Pick<NotificationsService, 'notify'>;
+}
+
+/** A notifier over the notifications service; a failure is logged, never thrown. */
+export function createNotifier(models: BookingModels, notifications: BookingNotificationDeps['notifications'], logger: Logger): Notifier {
   return {
     async send(to, kind, title, body) {
+      let facts: NewNotification['facts'] = { patientName: '' };
       try {
-        await models.raw.notifications.insertOne({
-          _id: new Types.ObjectId(),
-          accountId: to.accountId,
-          patientId: to.patientId,
-          appointmentId: to.appointmentId ?? null,
-          kind,
-          title,
-          body,
-          createdAt: now(),
-        });
+        const appointment = to.appointmentId ? await models.raw.appointments.findOne({ _id: to.appointmentId }) : null;
+        if (appointment) facts = factsOf(appointment, kind);
       } catch (error) {
-        logger.error({ err: error, kind }, 'could not record a patient notification');
+        logger.warn({ err: error, kind }, 'could not read the appointment of a notification');
       }
+      await notifications.notify({ ...to, appointmentId: to.appointmentId ?? null, kind, title, body, facts });
     },
+  };
+}
+
+/** The template facts of an appointment. */
+function factsOf(appointment: AppointmentRecord, kind: NotificationKind): NewNotification['facts'] {
+  const refunded = appointment.refund !== null || kind === 'cancelled_refunded';
+  return {
+    patientName: appointment.patientName,
+    visitAt: appointment.start,
+    visitWith: `${appointment.department.name} ${appointment.doctor.name}`,
+    ...(refunded ? { amountFen: appointment.refund?.amount ?? appointment.amount } : {}),
+    ...(kind === 'waitlist_offer' ? { payBy: appointment.payBy } : {}),
   };
 }

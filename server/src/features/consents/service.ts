@@ -7,6 +7,8 @@ import type { ConsentModels, ConsentRecord } from './model.js';
 
 /** How a withdrawal through the app is recorded. */
 export const WITHDRAWN_BY_USER = 'user_request';
+/** How a one-time subscribe-message template is recorded once a message used it. */
+export const USED_BY_MESSAGE = 'used_by_message';
 
 /** A consent record as the service hands it out. */
 export interface ConsentView {
@@ -35,6 +37,13 @@ export interface ConsentsService {
    * account holder's own patient (`self`), the owner's consents about themself count too.
    */
   listForPatient(patient: { id: string; ownerAccountId: string; relationship: string }): Promise<ConsentView[]>;
+  /**
+   * Before a WeChat subscribe message is sent: the account's consent in force for the template,
+   * if any. A `long_term` one stays in force; a `one_time` one (the oldest first) is used up by
+   * this call — stamped `used_by_message`, the record's other templates re-recorded as still
+   * allowed — so two sends never share one tap. Null: nothing may be sent.
+   */
+  useSubscribeTemplate(accountId: string, templateId: string): Promise<{ consentId: string; kind: SubscribeTemplate['kind'] } | null>;
 }
 
 /** What the consents service needs. */
@@ -133,6 +142,43 @@ export function createConsentsService(deps: ConsentsServiceDeps): ConsentsServic
       }
       deps.logger.info({ kind: input.kind, withdrawn: withdrawn.length }, 'consent withdrawn');
       return withdrawn;
+    },
+
+    async useSubscribeTemplate(accountId, templateId) {
+      const account = new Types.ObjectId(accountId);
+      const inForce = await Consent.find({ actingAccountId: account, kind: 'subscribe_message', withdrawnAt: null, 'templateIds.id': templateId })
+        .sort({ grantedAt: 1, _id: 1 })
+        .lean<ConsentRecord[]>();
+      const kindIn = (record: ConsentRecord) => record.templateIds.find((t) => t.id === templateId)?.kind;
+      const lasting = inForce.find((record) => kindIn(record) === 'long_term');
+      if (lasting) return { consentId: lasting._id.toHexString(), kind: 'long_term' };
+      for (const record of inForce) {
+        const now = deps.clock.now();
+        // Conditional: of two sends racing for one tap, one wins and the other tries the next record.
+        const used = await Consent.findOneAndUpdate(
+          { _id: record._id, withdrawnAt: null },
+          { $set: { withdrawnAt: now, withdrawnHow: USED_BY_MESSAGE, withdrawnBy: null } },
+          { new: true },
+        ).lean<ConsentRecord>();
+        if (!used) continue;
+        const rest = record.templateIds.filter((t) => t.id !== templateId);
+        if (rest.length > 0) {
+          await Consent.create({
+            actingAccountId: record.actingAccountId,
+            patientId: record.patientId,
+            kind: record.kind,
+            version: record.version,
+            templateIds: rest,
+            grantedAt: now,
+            withdrawnAt: null,
+            withdrawnHow: null,
+            withdrawnBy: null,
+          });
+        }
+        deps.logger.info({ consentId: record._id.toHexString(), templateId }, 'one-time subscribe consent used');
+        return { consentId: record._id.toHexString(), kind: 'one_time' };
+      }
+      return null;
     },
 
     async listForPatient(patient) {

@@ -30,6 +30,24 @@ export interface WechatAuthApi {
   getPhoneNumber(code: string): Promise<WechatPhone>;
 }
 
+/** A subscribe message to send (`/cgi-bin/message/subscribe/send`). */
+export interface SubscribeMessage {
+  openid: string;
+  templateId: string;
+  /** The mini-program page the message opens, e.g. `packages/booking/pages/detail/index?id=…`. */
+  page: string;
+  /** The template's fields, e.g. `{ thing1: '心血管内科 赵鹏' }` (sent as `{ thing1: { value } }`). */
+  data: Record<string, string>;
+  /** Which version of the mini-program the message opens (default `formal`). */
+  miniprogramState?: 'developer' | 'trial' | 'formal';
+}
+
+/** The WeChat port patient messages use: one subscribe message per call. */
+export interface WechatSubscribeApi {
+  /** Sends it, or throws a `WechatApiError` (`refused`, `invalid_template`, `invalid_request`, `unavailable`). */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<void>;
+}
+
 /** Options of the WeChat client. */
 export interface WechatClientOptions {
   /** e.g. `https://api.weixin.qq.com` (no trailing path). */
@@ -45,13 +63,21 @@ export interface WechatClientOptions {
 
 /** errcodes meaning "this code is not (or no longer) valid": invalid code, code already used. */
 const INVALID_CODE_ERRCODES = new Set([40029, 40163]);
+/** Subscribe-message errcodes and what they mean for us. */
+const SUBSCRIBE_ERRCODES: ReadonlyMap<number, 'refused' | 'invalid_template' | 'invalid_request'> = new Map([
+  [43101, 'refused'], // user refused / no quota left for this template
+  [40037, 'invalid_template'], // template_id is not ours
+  [40003, 'invalid_request'], // touser is not an openid of our AppID
+  [41030, 'invalid_request'], // page does not exist in the released mini-program
+  [47003, 'invalid_request'], // data does not fit the template's fields
+]);
 /** errcodes meaning our cached access token is no longer valid. */
 const STALE_TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
 /** Refresh the access token this long before WeChat says it expires. */
 const TOKEN_EARLY_REFRESH_MS = 5 * 60_000;
 
 /** The real WeChat API client (works the same against the embedded sandbox). */
-export class WechatClient implements WechatAuthApi {
+export class WechatClient implements WechatAuthApi, WechatSubscribeApi {
   private readonly baseUrl: string;
   private readonly timeoutPolicy: IPolicy<IDefaultPolicyContext>;
   private readonly now: () => Date;
@@ -109,6 +135,39 @@ export class WechatClient implements WechatAuthApi {
         throw new WechatApiError('unavailable', 'getPhoneNumber: phone_info without a number');
       }
       return { phoneNumber, purePhoneNumber, countryCode: String(countryCode ?? '') };
+    }
+  }
+
+  /**
+   * `POST /cgi-bin/message/subscribe/send`: one subscribe message. A stale cached access token is
+   * dropped and fetched again once (WeChat refused the call before sending anything). No other
+   * retry: a message whose answer was lost may have been delivered.
+   */
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<void> {
+    const data = Object.fromEntries(Object.entries(message.data).map(([key, value]) => [key, { value }]));
+    for (let attempt = 0; ; attempt++) {
+      const accessToken = await this.accessToken();
+      const url = this.url('/cgi-bin/message/subscribe/send', { access_token: accessToken });
+      const body = await this.call('sendSubscribeMessage', url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          touser: message.openid,
+          template_id: message.templateId,
+          page: message.page,
+          data,
+          miniprogram_state: message.miniprogramState ?? 'formal',
+          lang: 'zh_CN',
+        }),
+      });
+      const errcode = errcodeOf(body);
+      if (errcode === 0) return;
+      if (STALE_TOKEN_ERRCODES.has(errcode) && attempt === 0) {
+        if (this.cachedToken?.value === accessToken) this.cachedToken = undefined;
+        continue;
+      }
+      // errmsg is not kept: it may echo the openid.
+      throw new WechatApiError(SUBSCRIBE_ERRCODES.get(errcode) ?? 'unavailable', `sendSubscribeMessage: errcode ${errcode}`, errcode);
     }
   }
 

@@ -4,11 +4,24 @@ import { Router } from '@koa/router';
 import type { Logger } from 'pino';
 
 /**
- * The WeChat sandbox: the three WeChat endpoints sign-in uses, with WeChat's request and
- * response shapes, so the real client runs unchanged against it. Demo identities are codes
- * `sandbox:<name>` (always the same openid for the same name); phone codes are
+ * The WeChat sandbox: the WeChat endpoints sign-in and patient messages use, with WeChat's
+ * request and response shapes, so the real client runs unchanged against it. Demo identities are
+ * codes `sandbox:<name>` (always the same openid for the same name); phone codes are
  * `sandbox-phone:<digits>`. Anything else is refused as WeChat refuses a bad code (40029).
+ * Subscribe messages are recorded (tests read them with `subscribeMessages()`); a template can be
+ * made to refuse (43101) or be unknown (40037) with `failSubscribe`.
  */
+
+/** A subscribe message the sandbox accepted, as WeChat received it. */
+export interface SandboxSubscribeMessage {
+  touser: string;
+  templateId: string;
+  page: string;
+  /** The fields' values (`{ thing1: { value } }` flattened to `{ thing1: value }`). */
+  data: Record<string, string>;
+  miniprogramState: string;
+  sentAt: Date;
+}
 
 /** The AppID the sandbox accepts unless told otherwise. */
 export const SANDBOX_APPID = 'wxsandbox0000careloop';
@@ -30,6 +43,12 @@ export interface WechatSandboxApp {
   sessionKeyOf(openid: string): string | undefined;
   /** Forgets issued access tokens (as if WeChat expired them all). */
   expireAccessTokens(): void;
+  /** Subscribe messages accepted so far, oldest first. */
+  subscribeMessages(): SandboxSubscribeMessage[];
+  /** Makes sends of a template fail with a WeChat errcode (43101, 40037, …); `null` clears it. */
+  failSubscribe(templateId: string, errcode: number | null): void;
+  /** Forgets recorded messages and failures. */
+  resetSubscribe(): void;
 }
 
 /** The openid a demo name maps to: stable across restarts, shaped like WeChat's 28 characters. */
@@ -46,7 +65,13 @@ export function createWechatSandboxApp(options: WechatSandboxOptions = {}): Wech
   const now = options.now ?? (() => new Date());
   const sessionKeys = new Map<string, string>();
   const accessTokens = new Map<string, number>();
+  const subscribeMessages: SandboxSubscribeMessage[] = [];
+  const subscribeFailures = new Map<string, number>();
   const router = new Router();
+  const tokenValid = (token: unknown) => {
+    const expiresAt = typeof token === 'string' ? accessTokens.get(token) : undefined;
+    return expiresAt !== undefined && expiresAt > now().getTime();
+  };
 
   const credentialsOk = (query: Record<string, unknown>) => query.appid === appid && query.secret === secret;
 
@@ -84,9 +109,7 @@ export function createWechatSandboxApp(options: WechatSandboxOptions = {}): Wech
   });
 
   router.post('/wxa/business/getuserphonenumber', async (ctx) => {
-    const token = typeof ctx.query.access_token === 'string' ? ctx.query.access_token : '';
-    const expiresAt = accessTokens.get(token);
-    if (expiresAt === undefined || expiresAt <= now().getTime()) {
+    if (!tokenValid(ctx.query.access_token)) {
       ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
       return;
     }
@@ -109,6 +132,49 @@ export function createWechatSandboxApp(options: WechatSandboxOptions = {}): Wech
     };
   });
 
+  router.post('/cgi-bin/message/subscribe/send', async (ctx) => {
+    if (!tokenValid(ctx.query.access_token)) {
+      ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
+      return;
+    }
+    const body = await readJson(ctx.req);
+    const touser = typeof body?.touser === 'string' ? body.touser : '';
+    const templateId = typeof body?.template_id === 'string' ? body.template_id : '';
+    const rawData = body?.data;
+    if (!/^o[A-Za-z0-9_-]{27}$/.test(touser)) {
+      ctx.body = { errcode: 40003, errmsg: 'invalid openid' };
+      return;
+    }
+    const data: Record<string, string> = {};
+    const fieldsOk =
+      typeof rawData === 'object' &&
+      rawData !== null &&
+      Object.entries(rawData as Record<string, unknown>).every(([key, field]) => {
+        const value = (field as { value?: unknown } | null)?.value;
+        if (!/^[a-z_]+\d+$/.test(key) || typeof value !== 'string' || value === '' || value.length > 32) return false;
+        data[key] = value;
+        return true;
+      });
+    if (templateId === '' || !fieldsOk || Object.keys(data).length === 0) {
+      ctx.body = { errcode: 47003, errmsg: 'argument invalid!' };
+      return;
+    }
+    const failure = subscribeFailures.get(templateId);
+    if (failure !== undefined) {
+      ctx.body = { errcode: failure, errmsg: failure === 43101 ? 'user refuse to accept the msg' : 'invalid template_id' };
+      return;
+    }
+    subscribeMessages.push({
+      touser,
+      templateId,
+      page: typeof body?.page === 'string' ? body.page : '',
+      data,
+      miniprogramState: typeof body?.miniprogram_state === 'string' ? body.miniprogram_state : 'formal',
+      sentAt: now(),
+    });
+    ctx.body = { errcode: 0, errmsg: 'ok', msgid: 1_000_000 + subscribeMessages.length };
+  });
+
   const app = new Koa();
   app.use(async (ctx, next) => {
     await next();
@@ -121,6 +187,15 @@ export function createWechatSandboxApp(options: WechatSandboxOptions = {}): Wech
     app,
     sessionKeyOf: (openid) => sessionKeys.get(openid),
     expireAccessTokens: () => accessTokens.clear(),
+    subscribeMessages: () => subscribeMessages.map((m) => ({ ...m, data: { ...m.data } })),
+    failSubscribe: (templateId, errcode) => {
+      if (errcode === null) subscribeFailures.delete(templateId);
+      else subscribeFailures.set(templateId, errcode);
+    },
+    resetSubscribe: () => {
+      subscribeMessages.length = 0;
+      subscribeFailures.clear();
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWechatSandboxApp, SANDBOX_APPID, SANDBOX_SECRET, type WechatSandboxOptions } from './app.js';
+import { createWechatSandboxApp, SANDBOX_APPID, SANDBOX_SECRET, type SandboxSubscribeMessage, type WechatSandboxOptions } from './app.js';
 
 /**
  * The embedded WeChat sandbox on its own port: the default when `WECHAT_APPID`/`WECHAT_SECRET`
@@ -8,7 +8,7 @@ import { createWechatSandboxApp, SANDBOX_APPID, SANDBOX_SECRET, type WechatSandb
  */
 
 export { createWechatSandboxApp, sandboxOpenid, SANDBOX_APPID, SANDBOX_SECRET } from './app.js';
-export type { WechatSandboxApp, WechatSandboxOptions } from './app.js';
+export type { SandboxSubscribeMessage, WechatSandboxApp, WechatSandboxOptions } from './app.js';
 
 /** Options of a running sandbox. */
 export interface StartWechatSandboxOptions extends WechatSandboxOptions {
@@ -26,6 +26,12 @@ export interface RunningWechatSandbox {
   secret: string;
   sessionKeyOf(openid: string): string | undefined;
   expireAccessTokens(): void;
+  /** Subscribe messages the sandbox accepted, oldest first. */
+  subscribeMessages(): SandboxSubscribeMessage[];
+  /** Makes sends of a template fail with a WeChat errcode; `null` clears it. */
+  failSubscribe(templateId: string, errcode: number | null): void;
+  /** Forgets recorded subscribe messages and failures. */
+  resetSubscribe(): void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,9 @@ export async function startWechatSandbox(options: StartWechatSandboxOptions = {}
     secret: options.secret ?? SANDBOX_SECRET,
     sessionKeyOf: (openid) => sandbox.sessionKeyOf(openid),
     expireAccessTokens: () => sandbox.expireAccessTokens(),
+    subscribeMessages: () => sandbox.subscribeMessages(),
+    failSubscribe: (templateId, errcode) => sandbox.failSubscribe(templateId, errcode),
+    resetSubscribe: () => sandbox.resetSubscribe(),
     stop: () => {
       stopping ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
