@@ -19,6 +19,11 @@ export default defineAppConfig({
       pages: ['pages/slots/index', 'pages/patient/index', 'pages/confirm/index', 'pages/result/index', 'pages/detail/index', 'pages/waitlist/index'],
     },
     {
+      // 消息: what CareLoop told the account (booked, refunded, 停诊, 候补到号…).
+      root: 'packages/messages',
+      pages: ['pages/index/index'],
+    },
+    {
       // H5 only in practice (the staff work in a browser); the BFF should send `/staff` here.
       root: 'packages/staff',
       pages: ['pages/login/index', 'pages/home/index', 'pages/audit/index', 'pages/sessions/index', 'pages/reconciliation/index'],

@@ -10,6 +10,8 @@ import { authApi } from '../../services/api';
 import { toApiError } from '../../services/api-error';
 import { accountRoutes } from '../../services/routes';
 import { accountPages } from '../../packages/account/account-routes';
+import { messagesApi } from '../../packages/messages/messages-api';
+import { messagesPages } from '../../packages/messages/messages-routes';
 import { PhoneBinding } from './phone-binding';
 import './index.scss';
 
@@ -21,11 +23,14 @@ export default function MePage() {
   const session = useSession();
   const [largeText, setLargeText] = useLargeText();
   const [settingError, setSettingError] = useState<string | null>(null);
+  const [unread, setUnread] = useState(0);
 
   // Refresh the profile each time the tab shows (nickname or phone may have changed elsewhere);
   // a failure keeps the stored copy, and a dead session is handled by the request wrapper.
+  // The unread count of 消息 is read again too (a failure keeps the last count).
   useDidShow(() => {
     if (session) authApi.me().catch(() => undefined);
+    if (session) messagesApi.unreadCount().then(setUnread, () => undefined);
   });
 
   const changeLargeText = (value: boolean) => {
@@ -67,6 +72,25 @@ export default function MePage() {
       )}
 
       {account ? <PhoneBinding phoneMasked={account.phoneMasked} /> : null}
+
+      {account ? (
+        <NavCard
+          testId="messages-entry"
+          titleTestId="messages-entry-title"
+          id="messages"
+          title="消息"
+          lines={[
+            unread > 0 ? (
+              <Text className="cl-me__unread" data-testid="messages-unread" data-count={String(unread)}>
+                {unread > 99 ? '99+' : unread}条未读
+              </Text>
+            ) : (
+              '预约成功、退款、停诊、候补到号等通知'
+            ),
+          ]}
+          onClick={() => void Taro.navigateTo({ url: messagesPages.list })}
+        />
+      ) : null}
 
       {account ? (
         <NavCard
