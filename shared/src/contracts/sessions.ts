@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalDateSchema } from './appointments.js';
+import { checkPatientIdNumber, MainlandMobileSchema, PatientNameSchema } from './patients.js';
 
 /**
  * Staff contracts of booking (号源管理): a doctor's half-day sessions with their places per
@@ -128,9 +129,80 @@ export const SessionPlacesResultSchema = z.object({
 /** The result of 加号. */
 export type SessionPlacesResult = z.infer<typeof SessionPlacesResultSchema>;
 
+/** Who the priority channel (优先号) is for: 65 and over on the visit date, or disabled. */
+export const PriorityReasonSchema = z.enum(['elderly', 'disabled']);
+/** A priority reason. */
+export type PriorityReason = z.infer<typeof PriorityReasonSchema>;
+
+/** The age from which the priority channel serves a patient as elderly, on the visit date. */
+export const PRIORITY_ELDERLY_AGE = 65;
+
+/**
+ * `POST /staff/appointments` — a scheduler books a priority place (优先号) for a hospital patient
+ * by phone or at the desk. The patient is identified by resident ID (checked by its checksum and
+ * normalised); `elderly` is derived from the ID's birth date on the visit date, `disabled` needs
+ * the staff member's note that the disability certificate (残疾证) was seen. Nothing is paid
+ * online: the fee is paid at the hospital window.
+ */
+export const StaffAppointmentCreateSchema = z
+  .strictObject({
+    slotId: Id,
+    patient: z.strictObject({
+      name: PatientNameSchema,
+      idType: z.literal('resident_id', { error: '优先预约请使用居民身份证' }),
+      idNumber: z.string({ error: '请填写身份证号' }).trim().min(1, { error: '请填写身份证号' }).max(32, {
+        error: '身份证号过长，请核对后重新输入',
+      }),
+      phone: MainlandMobileSchema.optional(),
+    }),
+    reason: PriorityReasonSchema,
+    note: z.string().trim().max(200, { error: '备注不能超过200字' }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const checked = checkPatientIdNumber('resident_id', value.patient.idNumber);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['patient', 'idNumber'], message: checked.message });
+    if (value.reason === 'disabled' && !value.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: '残疾人优先预约请在备注中注明已查验残疾证' });
+    }
+  })
+  .transform((value) => {
+    const checked = checkPatientIdNumber('resident_id', value.patient.idNumber);
+    return checked.ok ? { ...value, patient: { ...value.patient, idNumber: checked.number } } : value;
+  });
+/** A priority booking request, the ID number normalised. */
+export type StaffAppointmentCreate = z.infer<typeof StaffAppointmentCreateSchema>;
+/** What the staff page sends. */
+export type StaffAppointmentCreateInput = z.input<typeof StaffAppointmentCreateSchema>;
+
+/** A priority appointment as staff see it (the ID number masked). */
+export const StaffAppointmentSchema = z.object({
+  id: Id,
+  status: z.enum(['booked']),
+  channel: z.literal('priority'),
+  reason: PriorityReasonSchema,
+  patient: z.object({ name: z.string(), idNumberMasked: z.string() }),
+  doctor: z.object({ id: Id, name: z.string(), titleText: z.string() }),
+  department: z.object({ id: Id, name: z.string() }),
+  institution: z.object({ id: Id, name: z.string() }),
+  sessionId: Id,
+  slotId: Id,
+  start: Instant,
+  end: Instant,
+  /** 就诊序号. */
+  queueNumber: z.number().int().positive(),
+  /** Fee in fen, paid at the hospital window. */
+  amount: z.number().int().nonnegative(),
+  payment: z.literal('at_window'),
+  hospitalRegistration: z.literal('confirmed'),
+  createdAt: Instant,
+});
+/** A staff-booked priority appointment. */
+export type StaffAppointment = z.infer<typeof StaffAppointmentSchema>;
+
 /** Paths of the staff booking API, relative to `/api/v1`. */
 export const SessionPaths = {
   sessions: '/staff/sessions',
+  appointments: '/staff/appointments',
   quota: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/quota`,
   stop: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/stop`,
   places: (id: string) => `/staff/sessions/${encodeURIComponent(id)}/places`,

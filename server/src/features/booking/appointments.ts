@@ -158,9 +158,19 @@ export function createAppointments(
         if (!cancelled) throw notCancellable('支付结果正在处理，请稍后再试');
         if (cancelled.payment.outTradeNo) await payments.closeOrder(cancelled.payment.outTradeNo);
         await afterEnd(cancelled, 'cancelled');
+      } else if (appointment.payment.status !== 'paid') {
+        // Booked without paying online (a priority place booked by staff: the fee is paid at the
+        // hospital window): nothing was paid, so nothing is refunded.
+        const cancelled = (await Appointments.findOneAndUpdate(
+          { _id: appointment._id, status: 'booked', 'payment.status': { $ne: 'paid' } },
+          { $set: { ...set, cancelReasonText: `${reasonText}，挂号费未在线支付，无需退款` } },
+          { returnDocument: 'after' },
+        )) as AppointmentRecord | null;
+        if (!cancelled) throw notCancellable('预约状态已变化，请刷新后重试');
+        await afterEnd(cancelled, 'cancelled');
       } else {
         const cancelled = (await Appointments.findOneAndUpdate(
-          { _id: appointment._id, status: 'booked' },
+          { _id: appointment._id, status: 'booked', 'payment.status': 'paid' },
           { $set: { ...set, cancelReasonText: `${reasonText}，挂号费将原路全额退还` } },
           { returnDocument: 'after' },
         )) as AppointmentRecord | null;

@@ -13,6 +13,7 @@ import { rulesFor, type BookingRuleSettings } from './settings.js';
 import { addDays, shanghaiDate } from './shanghai.js';
 import { createSlotTurns } from './slot-turns.js';
 import { createSoldOutSlots } from './sold-out.js';
+import { createStaffBooking, type StaffBooking, type StaffBookingDeps } from './staff-booking.js';
 import { createWaitlist, type Waitlist } from './waitlist.js';
 
 export type { BookingDeps, SandboxCashier } from './context.js';
@@ -22,6 +23,7 @@ export type { VisitOutcomeRun } from './outcomes.js';
 export { bookingSettingsFromConfig, defaultBookingRules, InstitutionRulesSchema, type BookingSettings, type BookingRuleSettings } from './settings.js';
 export { bookingRoutes } from './routes.js';
 export { bookingStaffRoutes } from './staff-routes.js';
+export { linkedPatientFinder, type StaffBookingDeps } from './staff-booking.js';
 
 /**
  * The scheduled work of booking, one function per job (server/src/jobs/booking-*.ts schedules
@@ -56,6 +58,8 @@ export interface BookingService {
   waitlist: Waitlist;
   sessions: SessionsService;
   reconciliation: Reconciliation;
+  /** Priority places (优先号) booked by staff by phone or at the desk. */
+  staffBooking: StaffBooking;
   jobs: BookingJobs;
   rulesOf(institutionId: string): BookingRuleSettings;
   now(): Date;
@@ -70,8 +74,8 @@ export interface BookingOptions {
 }
 
 /** Builds the booking feature: every part bound to one context; patients are told through `deps.notifications`. */
-export function createBooking(deps: BookingDeps & BookingNotificationDeps, options: BookingOptions = {}): BookingService {
-  const { notifications, ...bookingDeps } = deps;
+export function createBooking(deps: BookingDeps & BookingNotificationDeps & { staffBooking: StaffBookingDeps }, options: BookingOptions = {}): BookingService {
+  const { notifications, staffBooking: staffBookingDeps, ...bookingDeps } = deps;
   const ctx = { ...bookingDeps, background: createBackground(deps.logger), soldOut: createSoldOutSlots(), turns: createSlotTurns() } as BookingContext;
   ctx.notifier = createNotifier(deps.models, notifications, deps.logger);
   ctx.inventory = createInventory(ctx);
@@ -85,6 +89,7 @@ export function createBooking(deps: BookingDeps & BookingNotificationDeps, optio
   const sessions = createSessions(ctx);
   const reconciliation = createReconciliation(ctx);
   const outcomes = createVisitOutcomes(ctx);
+  const staffBooking = createStaffBooking(ctx, staffBookingDeps);
   const rulesOf = (institutionId: string) => rulesFor(deps.settings, institutionId);
 
   return {
@@ -97,6 +102,7 @@ export function createBooking(deps: BookingDeps & BookingNotificationDeps, optio
     waitlist: ctx.waitlist,
     sessions,
     reconciliation,
+    staffBooking,
     jobs: {
       expireHolds: () => appointments.expireHolds(),
       queryPayments: () => payments.queryPending(),

@@ -169,8 +169,29 @@ export interface AppointmentRecord {
   cancelReasonText: string | null;
   /** When the hospital's visit outcome (`completed` / `no_show`) was recorded here. */
   outcomeRecordedAt?: Date | null;
+  /** A priority place booked by staff (absent for the patients' own bookings). */
+  staffBooked?: StaffBookedRecord | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * How staff booked a priority place (优先号) by phone or at the desk. The patient is the
+ * hospital's (MPI id in `hospitalPatientId`); when a CareLoop 就诊人 is linked to that MPI id the
+ * appointment's `accountId`/`patientId` are that 就诊人's (the family sees it under 预约),
+ * otherwise both are `unlinkedKey` — an id no CareLoop account or patient has, under which the
+ * per-patient rules (claims) of this hospital patient are counted. Nothing is paid online.
+ */
+export interface StaffBookedRecord {
+  staffId: string;
+  staffRole: string;
+  reason: 'elderly' | 'disabled';
+  note: string | null;
+  /** Masked, for the staff view (the full number is never stored here). */
+  idNumberMasked: string;
+  /** Whether a CareLoop 就诊人 was linked (its family sees the appointment). */
+  linked: boolean;
+  payment: 'at_window';
 }
 
 /** Per-patient booking claims: the active appointments the limits count, and the one open waitlist offer. */
@@ -377,6 +398,7 @@ const appointmentSchema = new Schema<AppointmentRecord>(
     cancelReason: { type: String, default: null },
     cancelReasonText: { type: String, default: null },
     outcomeRecordedAt: { type: Date, default: null },
+    staffBooked: { type: Mixed, default: null },
     createdAt: Date,
     updatedAt: Date,
   },

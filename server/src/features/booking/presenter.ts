@@ -112,8 +112,14 @@ function visitOf(appointment: AppointmentRecord): Appointment['visit'] {
       '到院后在自助机或分诊台出示就诊码签到，按序号候诊',
       '请携带就诊人身份证或医保电子凭证',
       '迟到超过30分钟可能视为爽约',
+      ...(paysAtWindow(appointment) ? ['本次为医院工作人员预约的优先号，挂号费请到医院窗口缴纳'] : []),
     ],
   };
+}
+
+/** Booked without paying online (a priority place booked by staff): the fee is paid at the hospital window. */
+function paysAtWindow(appointment: AppointmentRecord): boolean {
+  return appointment.staffBooked?.payment === 'at_window' && appointment.payment.status !== 'paid';
 }
 
 /** An appointment as the patient sees it. */
@@ -148,7 +154,12 @@ export function presentAppointment(appointment: AppointmentRecord, now: Date, ru
           reasonText: refund.reasonText,
         }
       : null,
-    cancel: { allowed: cancel.allowed, freeUntil: shanghaiIso(cancel.freeUntil), ruleText: cancel.ruleText },
+    cancel: {
+      allowed: cancel.allowed,
+      freeUntil: shanghaiIso(cancel.freeUntil),
+      // Nothing was paid online, so a cancel refunds nothing: the rule must not promise a refund.
+      ruleText: paysAtWindow(appointment) ? cancel.ruleText.replace('可免费取消并全额退款', '可取消（挂号费到医院窗口缴纳，无需退款）') : cancel.ruleText,
+    },
     visit: visitOf(appointment),
     cancelledAt: appointment.cancelledAt ? shanghaiIso(appointment.cancelledAt) : null,
     cancelReasonText: appointment.cancelReasonText,

@@ -1,18 +1,26 @@
 import { Router } from '@koa/router';
 import { ReconciliationQuerySchema } from '@careloop/shared/contracts/reconciliation';
-import { SessionPlacesAddSchema, SessionQuotaUpdateSchema, SessionStopSchema, StaffSessionListQuerySchema } from '@careloop/shared/contracts/sessions';
+import {
+  SessionPlacesAddSchema,
+  SessionQuotaUpdateSchema,
+  SessionStopSchema,
+  StaffAppointmentCreateSchema,
+  StaffSessionListQuerySchema,
+} from '@careloop/shared/contracts/sessions';
 import type { StaffRole } from '@careloop/shared/contracts/staff';
 import { z } from 'zod';
 import type { AppMiddleware, AppState } from '../../http/state.js';
 import { inputOf, validate } from '../../http/validate.js';
 import { staffOf } from '../staff-auth/index.js';
 import type { BookingService } from './index.js';
+import { presentStaffAppointment, priorityBookers } from './staff-booking.js';
 
 const list = { query: StaffSessionListQuerySchema };
 const quota = { params: z.object({ id: z.string().min(1).max(200) }), body: SessionQuotaUpdateSchema };
 const stop = { params: quota.params, body: SessionStopSchema };
 const places = { params: quota.params, body: SessionPlacesAddSchema };
 const reconciliation = { query: ReconciliationQuerySchema };
+const priority = { body: StaffAppointmentCreateSchema };
 
 /** Roles that manage a session's places (号源管理). */
 const schedulers: readonly StaffRole[] = ['scheduler', 'institution_admin', 'alliance_admin'];
@@ -45,6 +53,13 @@ export function bookingStaffRoutes(booking: BookingService, requireStaff: (roles
   router.post('/staff/sessions/:id/places', requireStaff(schedulers), validate(places), async (ctx) => {
     const { params, body } = inputOf(ctx, places);
     ctx.body = await booking.sessions.addPlaces(staffOf(ctx), params.id, body);
+  });
+
+  router.post('/staff/appointments', requireStaff(priorityBookers), validate(priority), async (ctx) => {
+    const { body } = inputOf(ctx, priority);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 201;
+    ctx.body = presentStaffAppointment(await booking.staffBooking.book(staffOf(ctx), body, ctx.state.requestId));
   });
 
   router.get('/staff/reconciliation', requireStaff(finance), validate(reconciliation), async (ctx) => {
