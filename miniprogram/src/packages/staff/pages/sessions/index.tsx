@@ -13,6 +13,7 @@ import { canManageSessions } from '../../staff-permissions';
 import { staffApi } from '../../staff-api';
 import { useStaffGuard } from '../../use-staff-session';
 import { ChoiceChips } from './choice-chips';
+import { canBookPriority } from './priority-input';
 import { SessionCard } from './session-card';
 import './index.scss';
 
@@ -84,7 +85,7 @@ function SessionManager({ staff }: { staff: StaffProfile }) {
     <PageRoot testId="staff-sessions-page">
       <View className="cl-sessions__intro">
         <Text className="cl-sessions__intro-text">
-          {everyMember ? '全医联体' : institutionName(staff.institutionId, institutions.data)}：选择科室、医生和日期，查看各时段号源；可调整转诊预留号和优先号，或停诊。
+          {everyMember ? '全医联体' : institutionName(staff.institutionId, institutions.data)}：选择科室、医生和日期，查看各时段号源；可调整转诊预留号和优先号、加号、为老年人和残疾人优先预约，或停诊。
         </Text>
       </View>
 
@@ -165,13 +166,13 @@ function SessionManager({ staff }: { staff: StaffProfile }) {
         </View>
       ) : null}
 
-      {doctorId && date ? <DaySessions doctorId={doctorId} date={date} /> : null}
+      {doctorId && date ? <DaySessions doctorId={doctorId} date={date} staff={staff} /> : null}
     </PageRoot>
   );
 }
 
 /** The sessions of one doctor's day; a change made on a card replaces that session in place. */
-function DaySessions({ doctorId, date }: { doctorId: string; date: string }) {
+function DaySessions({ doctorId, date, staff }: { doctorId: string; date: string; staff: StaffProfile }) {
   const list = useRequest(() => staffApi.sessions(doctorId, date), [doctorId, date]);
   const [changed, setChanged] = useState<Record<string, StaffSession>>({});
   useEffect(() => setChanged({}), [list.status, list.data]);
@@ -184,7 +185,13 @@ function DaySessions({ doctorId, date }: { doctorId: string; date: string }) {
         {(items) => (
           <View data-testid="session-list" data-date={date} data-count={items.length}>
             {items.map((s) => (
-              <SessionCard key={s.id} session={changed[s.id] ?? s} now={now} onChanged={(next) => setChanged((c) => ({ ...c, [next.id]: next }))} />
+              <SessionCard
+                key={s.id}
+                session={changed[s.id] ?? s}
+                now={now}
+                canBookPriority={canBookPriority(staff, s.institutionId)}
+                onChanged={(next) => setChanged((c) => ({ ...c, [next.id]: next }))}
+              />
             ))}
           </View>
         )}

@@ -2,15 +2,16 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import { formatFen } from '@careloop/shared';
-import type { SessionPlacesResult, SessionStopResult, StaffSession } from '@careloop/shared/contracts/sessions';
+import type { SessionPlacesResult, SessionStopResult, StaffAppointment, StaffSession } from '@careloop/shared/contracts/sessions';
 import { formatLocalDate, formatShanghaiDateTime } from '../../../../services/datetime';
 import { deadlineText, shanghaiClock } from '../../../../pages/appointments/visit-time';
 import { CHANNELS, PERIOD_LABELS, totalPlaces } from '../../session-labels';
 import { PlacesForm } from './places-form';
+import { PriorityForm } from './priority-form';
 import { QuotaForm } from './quota-form';
 import { StopForm } from './stop-form';
 
-type Mode = 'view' | 'quota' | 'stop' | 'places';
+type Mode = 'view' | 'quota' | 'stop' | 'places' | 'priority';
 
 /** Props of SessionCard. */
 export interface SessionCardProps {
@@ -18,17 +19,20 @@ export interface SessionCardProps {
   /** The latest state after a change made here (quota saved, session stopped). */
   onChanged: (session: StaffSession) => void;
   now: number;
+  /** Whether this staff member books the session's priority places (优先预约). */
+  canBookPriority?: boolean;
 }
 
 /**
  * One half-day session: places, taken and left per channel, when the unused referral reserve
  * opens to everyone, 已停诊 with the reason; and the actions, 调整号源分配, 加号 and 停诊.
  */
-export function SessionCard({ session, onChanged, now }: SessionCardProps) {
+export function SessionCard({ session, onChanged, now, canBookPriority = false }: SessionCardProps) {
   const [mode, setMode] = useState<Mode>('view');
   const [saved, setSaved] = useState(false);
   const [stopResult, setStopResult] = useState<SessionStopResult | null>(null);
   const [placesResult, setPlacesResult] = useState<SessionPlacesResult | null>(null);
+  const [priorityResult, setPriorityResult] = useState<StaffAppointment | null>(null);
   const total = totalPlaces(session.quota);
   const taken = totalPlaces(session.taken);
   const ended = Date.parse(session.end) <= now;
@@ -119,6 +123,14 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
           已加 {placesResult.added} 个号，现共 {totalPlaces(placesResult.session.quota)} 个号（新号为普通号）。
         </Text>
       ) : null}
+      {priorityResult && mode === 'view' ? (
+        <View className="cl-session__done" data-testid="priority-result" data-queue={priorityResult.queueNumber} data-id={priorityResult.id}>
+          <Text>
+            已为 {priorityResult.patient.name}（{priorityResult.patient.idNumberMasked}）预约 {shanghaiClock(priorityResult.start)}，就诊序号 {priorityResult.queueNumber}
+            ，医院已确认挂号。挂号费 {formatFen(priorityResult.amount)} 请患者到医院窗口缴纳，就诊前30分钟到院签到。
+          </Text>
+        </View>
+      ) : null}
       {saved && mode === 'view' ? (
         <Text className="cl-session__done" data-testid="quota-saved">
           号源分配已保存
@@ -145,6 +157,19 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
             setSaved(false);
             setMode('view');
             onChanged(result.session);
+          }}
+        />
+      ) : mode === 'priority' ? (
+        <PriorityForm
+          session={session}
+          sessionName={name}
+          onCancel={() => setMode('view')}
+          onBooked={(appointment) => {
+            setPriorityResult(appointment);
+            setSaved(false);
+            setPlacesResult(null);
+            setMode('view');
+            onChanged({ ...session, taken: { ...session.taken, priority: session.taken.priority + 1 } });
           }}
         />
       ) : mode === 'stop' ? (
@@ -183,6 +208,20 @@ export function SessionCard({ session, onChanged, now }: SessionCardProps) {
           >
             加号
           </Button>
+          {canBookPriority && left(session.quota.priority, session.taken.priority) > 0 ? (
+            <Button
+              size="normal"
+              onClick={() => {
+                setSaved(false);
+                setPlacesResult(null);
+                setPriorityResult(null);
+                setMode('priority');
+              }}
+              data-testid="priority-open"
+            >
+              优先预约
+            </Button>
+          ) : null}
           <Button type="danger" fill="outline" size="normal" onClick={() => setMode('stop')} data-testid="stop-open">
             停诊
           </Button>
