@@ -31,7 +31,10 @@ export interface PriorityFormProps {
   onCancel: () => void;
 }
 
-/** The session's priority slots still free (the public slot list, counted for the priority channel). */
+/**
+ * The session's priority slots still free (the public slot list, counted for the priority
+ * channel), and why none is when none is (e.g. 尚未放号, with when the day opens).
+ */
 async function freePrioritySlots(session: StaffSession) {
   const day = await requestJson(
     'GET',
@@ -39,7 +42,10 @@ async function freePrioritySlots(session: StaffSession) {
     SlotListResponseSchema,
     { auth: 'none' },
   );
-  return day.items.filter((s) => s.period === session.period && s.channel === 'priority' && s.bookable);
+  const priority = day.items.filter((s) => s.period === session.period && s.channel === 'priority');
+  const free = priority.filter((s) => s.bookable);
+  const blocked = priority.find((s) => !s.bookable && s.reason !== 'booked_out');
+  return { free, why: free.length > 0 ? null : (blocked?.reasonText ?? '该时段优先号已约满') };
 }
 
 /**
@@ -80,7 +86,7 @@ export function PriorityForm({ session, sessionName, onBooked, onCancel }: Prior
       return;
     }
     setError(null);
-    const slot = slots.data?.find((s) => s.id === slotId);
+    const slot = slots.data?.free.find((s) => s.id === slotId);
     const { confirm } = await Taro.showModal({
       title: `确认优先预约：${sessionName}`,
       content: `为 ${checked.data.patient.name}（${maskIdNumber(checked.data.patient.idNumber)}）预约 ${slot ? shanghaiClock(slot.start) : ''} 的优先号（${
@@ -109,18 +115,24 @@ export function PriorityForm({ session, sessionName, onBooked, onCancel }: Prior
       <Text className="cl-session__form-title">优先预约（老年人、残疾人）</Text>
       <View className="cl-session__field" data-testid="priority-slots">
         <Text className="cl-session__label">就诊时间</Text>
-        <RequestView request={slots} isEmpty={(items) => items.length === 0} emptyTitle="该时段优先号已约满" skeletonRows={1}>
-          {(items) => (
-            <ChoiceChips
-              testId="priority-slot-option"
-              choices={items.map((s) => ({ id: s.id, label: `${shanghaiClock(s.start)}–${shanghaiClock(s.end)}` }))}
-              selected={slotId}
-              onSelect={(id) => {
-                setSlotId(id);
-                setError(null);
-              }}
-            />
-          )}
+        <RequestView request={slots} isEmpty={() => false} emptyTitle="" skeletonRows={1}>
+          {({ free, why }) =>
+            why !== null ? (
+              <Text className="cl-session__hint" data-testid="priority-none">
+                {why}，暂不能预约优先号
+              </Text>
+            ) : (
+              <ChoiceChips
+                testId="priority-slot-option"
+                choices={free.map((s) => ({ id: s.id, label: `${shanghaiClock(s.start)}–${shanghaiClock(s.end)}` }))}
+                selected={slotId}
+                onSelect={(id) => {
+                  setSlotId(id);
+                  setError(null);
+                }}
+              />
+            )
+          }
         </RequestView>
       </View>
       <View className="cl-session__field" data-testid="priority-name">

@@ -16,9 +16,9 @@ export function canBookPriority(staff: { role: StaffRole; institutionId: string 
 }
 
 /** The reason chips. */
-export const PRIORITY_REASONS: ReadonlyArray<{ id: PriorityReason; label: string }> = [
-  { id: 'elderly', label: '老年人（65周岁及以上）' },
-  { id: 'disabled', label: '残疾人' },
+export const PRIORITY_REASONS: ReadonlyArray<{ id: PriorityReason; label: string; note: string }> = [
+  { id: 'elderly', label: '老年人', note: '就诊当日年满65周岁' },
+  { id: 'disabled', label: '残疾人', note: '已查验残疾证' },
 ];
 
 /** The message of the first issue (the schema's messages are Chinese and name the field's rule). */
