@@ -258,6 +258,11 @@ describe('POST /staff/appointments', () => {
     expect(seen.body.visit.instructions).toContain('本次为医院工作人员预约的优先号，挂号费请到医院窗口缴纳');
     // Another account cannot see it.
     expect((await getAppointment(world.app, patients[0]!, id)).status).toBe(404);
+    // The family is told, with where the fee is paid.
+    const messages = await readJson(await world.app.fetch('/api/v1/notifications', asPatient(family)));
+    expect(messages.items.filter((m: { appointmentId: string }) => m.appointmentId === id).map((m: { kind: string; body: string }) => [m.kind, m.body.includes('挂号费请到医院窗口缴纳')])).toEqual([
+      ['booking_confirmed', true],
+    ]);
 
     const cancel = await world.app.fetch(`/api/v1/appointments/${id}/cancel`, asPatient(family, 'POST', {}));
     expect(cancel.status).toBe(200);
