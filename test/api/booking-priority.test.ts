@@ -273,4 +273,28 @@ describe('POST /staff/appointments', () => {
     await world.app.booking!.idle();
     expect((await session()).taken.priority).toBe(1);
   });
+
+  it('a 停诊 cancels a staff-booked place without promising a refund: nothing was paid online', async () => {
+    const [slotId] = await freePrioritySlots();
+    const booked = await bookPriority(tokens.scheduler, {
+      slotId,
+      patient: { name: '赵桂兰', idType: 'resident_id', idNumber: ELDER },
+      reason: 'elderly',
+    });
+    expect(booked.status).toBe(201);
+    const { id } = await readJson(booked);
+
+    const stop = await world.app.fetch(
+      `/api/v1/staff/sessions/${encodeURIComponent(SESSION)}/stop`,
+      asStaff(tokens.scheduler, 'POST', { reason: '医生临时外出会诊' }),
+    );
+    expect(stop.status).toBe(200);
+    await world.app.booking!.idle();
+    const stored = await world.app.connection.db!.collection('appointments').findOne({ _id: new Types.ObjectId(id) });
+    expect(stored).toMatchObject({
+      status: 'cancelled',
+      cancelReasonText: '医生停诊（医生临时外出会诊），预约已取消，挂号费未在线支付，无需退款',
+      refund: null,
+    });
+  });
 });

@@ -60,7 +60,7 @@ export function createSessions(ctx: BookingContext): SessionsService {
           status: 'cancelled',
           cancelledAt: now,
           cancelReason: 'session_stopped',
-          cancelReasonText: `医生停诊（${reason}），预约已取消${appointment.payment.status === 'paid' || appointment.status !== 'pending_payment' ? '，挂号费原路全额退还' : ''}`,
+          cancelReasonText: `医生停诊（${reason}），预约已取消${appointment.payment.status === 'paid' ? '，挂号费原路全额退还' : appointment.staffBooked ? '，挂号费未在线支付，无需退款' : ''}`,
           updatedAt: now,
         },
       },
