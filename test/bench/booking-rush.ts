@@ -2,11 +2,14 @@
  * Benchmark: the rush at opening time. N patients (default 2,000, each their own account and
  * connection) try to book one expert session of the hospital simulator at once, against the
  * whole BFF as `npm start` runs it (embedded MongoDB with its journal on disk, the FHIR adapter,
- * the WeChat Pay sandbox), on loopback. Two rounds, on two sessions:
+ * the WeChat Pay sandbox), on loopback. Three rounds, each on its own session:
  *
- * - `burst`:   all N requests sent in the same instant (the worst case);
- * - `opening`: arrivals spread evenly over the first `--spread-ms` (default 2,000 ms) — the
- *              release minute as it looks from the server.
+ * - `burst`:          all N requests written in the same instant on connections already open
+ *                     (keep-alive, as behind a gateway): the server's latency in the worst case;
+ * - `opening`:        arrivals spread evenly over the first `--spread-ms` (default 2,000 ms) on
+ *                     open connections — the release minute as it looks from the server;
+ * - `burst-connects`: all N at once, each opening a new TCP connection with `fetch` — adds the
+ *                     client's and the kernel's cost of 2,000 simultaneous connects.
  *
  * Before them, a warm-up of 500 attempts on another session (not reported), as on a server that
  * has been running. Prints throughput, p50/p95/p99/max of `POST /appointments`, holds granted vs places, status
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
   try {
     // Two open weekdays ahead whose expert morning has the most places: one per round.
     const candidates: Array<{ date: string; bookable: string[] }> = [];
-    for (let ahead = 1; ahead <= 6; ahead++) {
+    for (let ahead = 1; ahead <= 9; ahead++) {
       const date = shanghaiDate(new Date(Date.now() + ahead * 86_400_000));
       const response = await fetch(`${careloop.url}/api/v1/doctors/${EXPERT}/slots?date=${date}`);
       const day = (await response.json()) as { items: Array<{ id: string; period: string; bookable: boolean }> };
@@ -97,21 +100,22 @@ async function main(): Promise<void> {
       if (bookable.length > 0) candidates.push({ date, bookable });
     }
     candidates.sort((a, b) => b.bookable.length - a.bookable.length);
-    if (candidates.length < 3) throw new Error('fewer than three open expert sessions in the next 6 days');
+    if (candidates.length < 4) throw new Error('fewer than four open expert sessions in the next 9 days');
 
     // Warm-up, as on a server that has been running: connections open, code paths compiled.
     // 500 attempts over a second at a place already gone; not reported.
     const warmUp = candidates[candidates.length - 1]!;
     const warmPatients = await seedPatientDocuments(db, new Date(), 500, { fieldEncryptionKey: FIELD_KEY, jwtSecret: JWT_SECRET });
-    await rush(careloop.url, warmPatients, { date: warmUp.date, bookable: warmUp.bookable.slice(0, 1) }, 'warm-up', 1_000, db, simulatorPort);
+    await rush(careloop.url, warmPatients, { date: warmUp.date, bookable: warmUp.bookable.slice(0, 1) }, 'warm-up', 1_000, 'open', db, simulatorPort);
 
-    for (const [name, spread, session] of [
-      ['burst', 0, candidates[0]!],
-      ['opening', SPREAD_MS, candidates[1]!],
+    for (const [name, spread, connections, session] of [
+      ['burst', 0, 'open', candidates[0]!],
+      ['opening', SPREAD_MS, 'open', candidates[1]!],
+      ['burst-connects', 0, 'fresh', candidates[2]!],
     ] as const) {
       const patients = await seedPatientDocuments(db, new Date(), PATIENTS, { fieldEncryptionKey: FIELD_KEY, jwtSecret: JWT_SECRET });
       log(`${name}: ${PATIENTS} patients → ${EXPERT} ${session.date} morning (${session.bookable.length} places)`);
-      rounds.push(await rush(careloop.url, patients, session, name, spread, db, simulatorPort));
+      rounds.push(await rush(careloop.url, patients, session, name, spread, connections, db, simulatorPort));
     }
   } finally {
     await client.close();
@@ -152,12 +156,14 @@ async function rush(
   session: { date: string; bookable: string[] },
   name: string,
   spreadMs: number,
+  connections: LoadPlan['connections'],
   db: import('mongodb').Db,
   simulatorPort: number,
 ): Promise<Round> {
   const plan: LoadPlan = {
     url,
     spreadMs,
+    connections,
     requests: patients.map((patient, i) => ({ token: patient.token, patientId: patient.patientId, slotId: session.bookable[i % session.bookable.length]! })),
   };
   // The worker is TypeScript too: its thread loads it through tsx's API.
