@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthPaths } from '@careloop/shared';
 import { residentIdCheckChar } from '@careloop/shared/domain/id-card';
-import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
-import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { signPatientAccessToken } from '../../server/src/http/auth.js';
 import { startHospitalSimulator, type RunningSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
 import { startWechatSandbox, type RunningWechatSandbox } from '../../server/src/integrations/wechat/sandbox/index.js';
 import { readJson, startTestApp, testClock, testJwtSecret, type TestApp, type TestClock } from '../support/app.js';
 import { useTestMongo, type TestMongo } from '../support/mongo.js';
+import { signInDemoStaff } from '../support/staff-sign-in.js';
 
 // Who may touch a patient's data, route by route. ONE table lists every patient-data route —
 // the patient's own (for the owner and the accounts acting for them) and the staff area's;
@@ -168,13 +167,7 @@ let ownerAccountId: string;
 let proxyAccountId: string;
 
 /** A seeded demo staff member's token (admins with their TOTP code at the test clock). */
-async function staffSignIn(username: string): Promise<string> {
-  const account = demoStaffAccounts.find((a) => a.username === username)!;
-  const totp = account.totpSecret ? { totp: totpCode(account.totpSecret, clock.now()) } : {};
-  const response = await app.fetch('/api/v1/staff/auth/login', json('POST', { username, password: demoStaffPassword, ...totp }));
-  expect(response.status).toBe(200);
-  return (await readJson(response)).accessToken;
-}
+const staffSignIn = (username: string): Promise<string> => signInDemoStaff(app, clock.now(), username);
 
 beforeAll(async () => {
   mongo = await useTestMongo();

@@ -1,7 +1,5 @@
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
-import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { readJson } from '../support/app.js';
 import {
   asPatient,
@@ -13,6 +11,7 @@ import {
   type BookingWorld,
   type TestPatient,
 } from '../support/booking.js';
+import { asStaff, signInDemoStaff } from '../support/staff-sign-in.js';
 
 // 加号: a scheduler adds places to a doctor's session (e.g. "Monday 8–10 internal medicine
 // +30%"). The hospital creates the extra slots (FHIR Slot, overbooked) at the session's times;
@@ -29,23 +28,8 @@ let next = 0;
 const fresh = () => patients[next++]!;
 const tokens = {} as Record<'scheduler' | 'doctor' | 'admin', string>;
 
-async function staffSignIn(username: string): Promise<string> {
-  const account = demoStaffAccounts.find((a) => a.username === username)!;
-  const totp = account.totpSecret ? { totp: totpCode(account.totpSecret, world.clock.now()) } : {};
-  const response = await world.app.fetch('/api/v1/staff/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: demoStaffPassword, ...totp }),
-  });
-  expect(response.status).toBe(200);
-  return (await readJson(response)).accessToken;
-}
+const staffSignIn = (username: string): Promise<string> => signInDemoStaff(world.app, world.clock.now(), username);
 
-const asStaff = (token: string, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
 
 const morningOf = async (doctorId: string, date: string) =>
   (await listSlots(world.app, doctorId, date)).items.filter((s: { period: string }) => s.period === 'morning');

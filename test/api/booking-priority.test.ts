@@ -1,10 +1,9 @@
 import { residentIdCheckChar } from '@careloop/shared/domain/id-card';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
-import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { readJson } from '../support/app.js';
 import { asPatient, getAppointment, listSlots, resetBooking, seedPatients, startBookingWorld, type BookingWorld, type TestPatient } from '../support/booking.js';
+import { asStaff, signInDemoStaff } from '../support/staff-sign-in.js';
 
 // The priority channel (优先号): a scheduler books a priority place by phone or at the desk for
 // an elderly (65+ on the visit date) or disabled hospital patient — the same atomic hold as
@@ -26,23 +25,8 @@ let world: BookingWorld;
 let patients: TestPatient[];
 const tokens = {} as Record<'scheduler' | 'doctor' | 'admin', string>;
 
-async function staffSignIn(username: string): Promise<string> {
-  const account = demoStaffAccounts.find((a) => a.username === username)!;
-  const totp = account.totpSecret ? { totp: totpCode(account.totpSecret, world.clock.now()) } : {};
-  const response = await world.app.fetch('/api/v1/staff/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: demoStaffPassword, ...totp }),
-  });
-  expect(response.status).toBe(200);
-  return (await readJson(response)).accessToken;
-}
+const staffSignIn = (username: string): Promise<string> => signInDemoStaff(world.app, world.clock.now(), username);
 
-const asStaff = (token: string, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
 
 const bookPriority = (token: string, body: unknown) => world.app.fetch('/api/v1/staff/appointments', asStaff(token, 'POST', body));
 

@@ -1,7 +1,5 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoStaffAccounts, demoStaffPassword } from '../../server/src/features/staff-auth/index.js';
-import { totpCode } from '../../server/src/features/staff-auth/totp.js';
 import { readJson } from '../support/app.js';
 import {
   asPatient,
@@ -16,6 +14,7 @@ import {
   type BookingWorld,
   type TestPatient,
 } from '../support/booking.js';
+import { asStaff, signInDemoStaff } from '../support/staff-sign-in.js';
 
 // The staff side of booking, behind staff sign-in and scoped to the staff member's institution:
 // a doctor's sessions with their places per channel, changing the split, stopping a session
@@ -31,17 +30,7 @@ let next = 0;
 const fresh = () => patients[next++]!;
 const tokens = {} as Record<'scheduler' | 'doctor' | 'admin', string>;
 
-async function staffSignIn(username: string): Promise<string> {
-  const account = demoStaffAccounts.find((a) => a.username === username)!;
-  const totp = account.totpSecret ? { totp: totpCode(account.totpSecret, world.clock.now()) } : {};
-  const response = await world.app.fetch('/api/v1/staff/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: demoStaffPassword, ...totp }),
-  });
-  expect(response.status).toBe(200);
-  return (await readJson(response)).accessToken;
-}
+const staffSignIn = (username: string): Promise<string> => signInDemoStaff(world.app, world.clock.now(), username);
 
 beforeAll(async () => {
   world = await startBookingWorld({ staffAuth: true });
@@ -57,11 +46,6 @@ beforeEach(async () => {
   await resetBooking(world);
 });
 
-const asStaff = (token: string, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
 
 describe('GET /staff/sessions', () => {
   it('shows an expert’s sessions with places and taken places per channel', async () => {
