@@ -1,7 +1,7 @@
 import type { AuditAction, AuditOutcome, AuditQuery, AuditReason, AuditRule } from '@careloop/shared/contracts/audit';
 import type { StaffRole } from '@careloop/shared/contracts/staff';
-import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../http/time-cursor.js';
 import type { Logger } from '../../logging/logger.js';
 import type { PatientAccessDecision } from '../../policy/patient-access.js';
 import { StaffForbiddenError } from '../staff-auth/errors.js';
@@ -81,31 +81,6 @@ export function auditResultOf(decision: PatientAccessDecision): AuditResult {
 /** The result recorded when the facts for the policy could not be gathered (no decision made). */
 export const factsUnavailable: AuditResult = { outcome: 'failed', rule: null, reason: 'facts_unavailable' };
 
-/** Position after an event in newest-first order: its time and id. */
-interface Cursor {
-  at: Date;
-  id: Types.ObjectId;
-}
-
-function encodeCursor(record: Pick<AuditEventRecord, 'at' | '_id'>): string {
-  return Buffer.from(JSON.stringify([record.at.getTime(), record._id.toHexString()])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2) {
-      const [at, id] = decoded as [unknown, unknown];
-      if (typeof at === 'number' && Number.isSafeInteger(at) && typeof id === 'string' && /^[0-9a-f]{24}$/.test(id)) {
-        return { at: new Date(at), id: new Types.ObjectId(id) };
-      }
-    }
-  } catch {
-    // fall through: any undecodable cursor is the same 400
-  }
-  throw invalidCursor();
-}
-
 function view(record: AuditEventRecord): AuditEventView {
   const { _id, ...rest } = record;
   return { id: _id.toHexString(), ...rest };
@@ -155,7 +130,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       if (query.from !== undefined) conditions.push({ at: { $gte: new Date(query.from) } });
       if (query.to !== undefined) conditions.push({ at: { $lt: new Date(query.to) } });
       if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor);
+        const after = decodeTimeCursor(query.cursor);
+        if (!after) throw invalidCursor();
         conditions.push({ $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] });
       }
       const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0]! : { $and: conditions };
@@ -165,7 +141,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         .lean<AuditEventRecord[]>();
       const page = records.slice(0, query.limit);
       const last = page.at(-1);
-      return { items: page.map(view), nextCursor: records.length > query.limit && last ? encodeCursor(last) : null };
+      return { items: page.map(view), nextCursor: records.length > query.limit && last ? encodeTimeCursor(last.at, last._id) : null };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { NotificationKind, NotificationListQuery } from '@careloop/shared/contracts/notifications';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../http/time-cursor.js';
 import type { Logger } from '../../logging/logger.js';
 import type { WechatDelivery } from './delivery.js';
 import { invalidNotificationCursor, notificationNotFound } from './errors.js';
@@ -54,25 +55,6 @@ export interface NotificationsServiceDeps {
 }
 
 const oid = (id: Types.ObjectId | string) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
-
-function encodeCursor(record: Pick<NotificationRecord, 'createdAt' | '_id'>): string {
-  return Buffer.from(JSON.stringify([record.createdAt.getTime(), record._id.toHexString()])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2) {
-      const [at, id] = decoded as [unknown, unknown];
-      if (typeof at === 'number' && Number.isSafeInteger(at) && typeof id === 'string' && /^[0-9a-f]{24}$/.test(id)) {
-        return { at: new Date(at), id: new Types.ObjectId(id) };
-      }
-    }
-  } catch {
-    // fall through: any undecodable cursor is the same 400
-  }
-  throw invalidNotificationCursor();
-}
 
 /** The service on the `notifications` collection. */
 export function createNotificationsService(deps: NotificationsServiceDeps): NotificationsService {
@@ -128,7 +110,8 @@ export function createNotificationsService(deps: NotificationsServiceDeps): Noti
       const account = new Types.ObjectId(accountId);
       const filter: Record<string, unknown> = { accountId: account };
       if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor);
+        const after = decodeTimeCursor(query.cursor);
+        if (!after) throw invalidNotificationCursor();
         filter.$or = [{ createdAt: { $lt: after.at } }, { createdAt: after.at, _id: { $lt: after.id } }];
       }
       const [records, unreadCount] = await Promise.all([
@@ -137,7 +120,7 @@ export function createNotificationsService(deps: NotificationsServiceDeps): Noti
       ]);
       const page = records.slice(0, query.limit);
       const last = page.at(-1);
-      return { items: page, nextCursor: records.length > query.limit && last ? encodeCursor(last) : null, unreadCount };
+      return { items: page, nextCursor: records.length > query.limit && last ? encodeTimeCursor(last.createdAt, last._id) : null, unreadCount };
     },
 
     async markRead(accountId, ids) {
