@@ -165,8 +165,12 @@ describe('H5 app: 消息', () => {
     expect(await detail.getAttribute('data-status')).toBe('cancelled');
     expect((await messagesOf(token)).unreadCount).toBe(1);
 
-    // Back on 消息: read; 全部已读 clears the other.
+    // Back on 消息: read; 全部已读 clears the other. Back only once the detail page has finished
+    // sliding in (Taro H5 marks it stationed): a back during that animation can leave 消息 hidden,
+    // which no person tapping ← can do.
+    await page.locator('.taro_page_stationed [data-testid="page-appointment-detail"]').waitFor({ state: 'visible', timeout: 20_000 });
     await page.goBack();
+    await page.waitForURL(/\/packages\/messages\/pages\/index\/index/, { timeout: 20_000 });
     await list.locator(`[data-testid="message-item"][data-kind="session_stopped"][data-read="yes"]`).waitFor({ state: 'visible', timeout: 20_000 });
     expect(await list.getAttribute('data-unread')).toBe('1');
     await list.getByTestId('messages-read-all').click();
