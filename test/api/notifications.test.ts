@@ -16,8 +16,9 @@ import {
 import { useTestMongo } from '../support/mongo.js';
 
 // Patients are told: every booking message is listed under 消息 (newest first, unread counted,
-// marked read), for the account that booked only; and it goes out as a WeChat subscribe message
-// only when the account allowed that template — a one-time tap allows one message, a long-term
+// marked read), for the accounts holding the patient only (a shared 就诊人: see
+// notifications-proxy.test.ts); and it goes out as a WeChat subscribe message only when the
+// account allowed that template — a one-time tap allows one message, a long-term
 // one allows many; without consent nothing is sent (`no_consent`), and WeChat refusing never
 // breaks the booking. The WeChat sandbox records what it was sent.
 

@@ -77,7 +77,7 @@ export interface BookingOptions {
 export function createBooking(deps: BookingDeps & BookingNotificationDeps & { staffBooking: StaffBookingDeps }, options: BookingOptions = {}): BookingService {
   const { notifications, staffBooking: staffBookingDeps, ...bookingDeps } = deps;
   const ctx = { ...bookingDeps, background: createBackground(deps.logger), soldOut: createSoldOutSlots(), turns: createSlotTurns() } as BookingContext;
-  ctx.notifier = createNotifier(deps.models, notifications, deps.logger);
+  ctx.notifier = createNotifier(deps.models, notifications, deps.patients, deps.logger);
   ctx.inventory = createInventory(ctx);
   ctx.lifecycle = createLifecycle(ctx);
   ctx.refunds = createRefunds(ctx);

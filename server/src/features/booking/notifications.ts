@@ -1,12 +1,15 @@
 import type { Types } from 'mongoose';
 import type { Logger } from '../../logging/logger.js';
 import type { NewNotification, NotificationsService } from '../notifications/service.js';
+import type { PatientsService } from '../patients/service.js';
 import type { AppointmentRecord, BookingModels, NotificationKind } from './model.js';
 
 /**
  * Messages to patients about their bookings. The notifications feature records them (the app's
  * 消息) and sends the WeChat subscribe message when the account allowed it; this adapter adds
- * what the template fields need, read from the appointment.
+ * what the template fields need, read from the appointment, and tells every account that holds
+ * the patient (家人代办): the booking account, the owner and its current proxies — one message
+ * each, so each reads its own, and WeChat only under each account's own consent.
  */
 export interface Notifier {
   send(
@@ -23,7 +26,24 @@ export interface BookingNotificationDeps {
 }
 
 /** A notifier over the notifications service; a failure is logged, never thrown. */
-export function createNotifier(models: BookingModels, notifications: BookingNotificationDeps['notifications'], logger: Logger): Notifier {
+export function createNotifier(
+  models: BookingModels,
+  notifications: BookingNotificationDeps['notifications'],
+  patients: Pick<PatientsService, 'accountsHolding'>,
+  logger: Logger,
+): Notifier {
+  /** The booking account first, then the others holding the patient, each once. */
+  const recipients = async (to: { accountId: Types.ObjectId; patientId: Types.ObjectId }, kind: NotificationKind): Promise<string[]> => {
+    const booking = to.accountId.toHexString();
+    try {
+      return [...new Set([booking, ...(await patients.accountsHolding(to.patientId.toHexString()))])];
+    } catch (error) {
+      // The booking account is told at least; the others miss this one message.
+      logger.warn({ err: error, kind }, 'could not find the accounts holding the patient of a notification');
+      return [booking];
+    }
+  };
+
   return {
     async send(to, kind, title, body) {
       let facts: NewNotification['facts'] = { patientName: '' };
@@ -33,7 +53,10 @@ export function createNotifier(models: BookingModels, notifications: BookingNoti
       } catch (error) {
         logger.warn({ err: error, kind }, 'could not read the appointment of a notification');
       }
-      await notifications.notify({ ...to, appointmentId: to.appointmentId ?? null, kind, title, body, facts });
+      // One after another, the booking account's copy first (each notify logs its own failure).
+      for (const accountId of await recipients(to, kind)) {
+        await notifications.notify({ accountId, patientId: to.patientId, appointmentId: to.appointmentId ?? null, kind, title, body, facts });
+      }
     },
   };
 }

@@ -22,7 +22,10 @@ export interface NotificationDelivery {
 /** One message to an account about one of its 就诊人. */
 export interface NotificationRecord {
   _id: Types.ObjectId;
-  /** The account told (the one that booked); only it lists the message. */
+  /**
+   * The account told; only it lists (and reads) this record. A message about a shared 就诊人 is
+   * recorded once per account holding it (the booking account, the owner, its proxies).
+   */
   accountId: Types.ObjectId;
   patientId: Types.ObjectId;
   appointmentId: Types.ObjectId | null;

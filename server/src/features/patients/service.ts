@@ -117,6 +117,12 @@ export interface PatientsService {
    * access); null when there is no such patient or the id is malformed.
    */
   findForPolicy(patientId: string): Promise<PatientForPolicy | null>;
+  /**
+   * The accounts that hold a live patient — its owner first, then its current proxies, oldest
+   * first — for features that tell them about it (booking's messages); empty when there is no
+   * such patient or the id is malformed. A revoked proxy is no longer among them.
+   */
+  accountsHolding(patientId: string): Promise<string[]>;
 }
 
 /** What the patients service needs. */
@@ -470,6 +476,14 @@ export function createPatientsService(deps: PatientsServiceDeps): PatientsServic
         hospitalPatientId: record.hospitalPatientId,
         view: () => view(record),
       };
+    },
+
+    async accountsHolding(patientId) {
+      if (!objectIdPattern.test(patientId)) return [];
+      const record = await Patient.findOne({ _id: new Types.ObjectId(patientId), deleted: false }, { ownerAccountId: 1, proxies: 1 }).lean<PatientRecord>();
+      if (!record) return [];
+      const proxies = [...(record.proxies ?? [])].sort((a, b) => a.since.getTime() - b.since.getTime());
+      return [...new Set([record.ownerAccountId.toHexString(), ...proxies.map((p) => p.accountId.toHexString())])];
     },
   };
 }
