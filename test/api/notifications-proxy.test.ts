@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHospitalSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
-import { startWechatSandbox, type RunningWechatSandbox } from '../../server/src/integrations/wechat/sandbox/index.js';
-import { readJson, startTestApp, testClock } from '../support/app.js';
-import { asPatient, BOOKING_NOW, bookOk, listSlots, payInSandbox, resetBooking, seedPatients, type BookingWorld, type TestPatient } from '../support/booking.js';
-import { useTestMongo } from '../support/mongo.js';
+import type { RunningWechatSandbox } from '../../server/src/integrations/wechat/sandbox/index.js';
+import { readJson } from '../support/app.js';
+import { asPatient, bookOk, listSlots, payInSandbox, resetBooking, seedPatients, startBookingWorld, type BookingWorld, type TestPatient } from '../support/booking.js';
+import { signInDemoStaff } from '../support/staff-sign-in.js';
 
 // 家人代办 and 消息: a booking message about a shared 就诊人 reaches every account holding it —
 // the booking account, the owner and its current proxies, each once — as one record per account
@@ -24,39 +23,10 @@ const fresh = () => patients[next++]!;
 let schedulerToken: string;
 
 beforeAll(async () => {
-  const mongo = await useTestMongo();
-  const clock = testClock(BOOKING_NOW);
-  const hospital = await startHospitalSimulator({ now: () => clock.now() });
-  wechat = await startWechatSandbox({ now: () => clock.now() });
-  const app = await startTestApp({
-    mongoUri: mongo.uri,
-    clock,
-    hospitalBaseUrl: hospital.baseUrl,
-    wechat: { baseUrl: wechat.baseUrl },
-    env: { LOG_LEVEL: 'info' },
-    staffAuth: true,
-    booking: { registrationQuickRetryDelaysMs: [50, 100] },
-  });
-  world = {
-    mongo,
-    clock,
-    hospital,
-    app,
-    async close() {
-      await app.close();
-      await hospital.stop();
-      await wechat.stop();
-      await mongo.stop();
-    },
-  };
-  patients = await seedPatients(app, clock, 12);
-  const login = await app.fetch('/api/v1/staff/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'scheduler.core', password: (await import('../../server/src/features/staff-auth/index.js')).demoStaffPassword }),
-  });
-  expect(login.status).toBe(200);
-  schedulerToken = (await readJson(login)).accessToken;
+  world = await startBookingWorld({ staffAuth: true, wechat: true });
+  wechat = world.wechat!;
+  patients = await seedPatients(world.app, world.clock, 12);
+  schedulerToken = await signInDemoStaff(world.app, world.clock.now(), 'scheduler.core');
 });
 afterAll(async () => {
   await world?.close();

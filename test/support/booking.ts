@@ -1,4 +1,5 @@
 import { startHospitalSimulator, type RunningSimulator } from '../../server/src/integrations/hospital/simulator/index.js';
+import { startWechatSandbox, type RunningWechatSandbox } from '../../server/src/integrations/wechat/sandbox/index.js';
 import { seedPatientDocuments, type TestPatient } from './patient-factory.js';
 import { readJson, startTestApp, testClock, testFieldEncryptionKey, testJwtSecret, type TestApp, type TestAppOptions, type TestClock } from './app.js';
 import { useTestMongo, type TestMongo } from './mongo.js';
@@ -21,20 +22,27 @@ export interface BookingWorld {
   clock: TestClock;
   hospital: RunningSimulator;
   app: TestApp;
+  /** The WeChat sandbox, when asked for (`wechat: true`): sign-in and subscribe messages. */
+  wechat?: RunningWechatSandbox;
   close(): Promise<void>;
 }
 
-/** Starts the world; `env` overrides config (rules), `staffAuth` mounts staff sign-in. */
+/**
+ * Starts the world; `env` overrides config (rules), `staffAuth` mounts staff sign-in, `wechat`
+ * starts the WeChat sandbox (on the same clock) for subscribe messages.
+ */
 export async function startBookingWorld(
-  options: { env?: Record<string, string>; staffAuth?: boolean; booking?: TestAppOptions['booking']; now?: string } = {},
+  options: { env?: Record<string, string>; staffAuth?: boolean; booking?: TestAppOptions['booking']; now?: string; wechat?: boolean } = {},
 ): Promise<BookingWorld> {
   const mongo = await useTestMongo();
   const clock = testClock(options.now ?? BOOKING_NOW);
   const hospital = await startHospitalSimulator({ now: () => clock.now() });
+  const wechat = options.wechat ? await startWechatSandbox({ now: () => clock.now() }) : undefined;
   const app = await startTestApp({
     mongoUri: mongo.uri,
     clock,
     hospitalBaseUrl: hospital.baseUrl,
+    ...(wechat ? { wechat: { baseUrl: wechat.baseUrl } } : {}),
     env: { LOG_LEVEL: 'info', ...options.env },
     staffAuth: options.staffAuth ?? false,
     booking: options.booking ?? { registrationQuickRetryDelaysMs: [50, 100] },
@@ -44,9 +52,11 @@ export async function startBookingWorld(
     clock,
     hospital,
     app,
+    ...(wechat ? { wechat } : {}),
     async close() {
       await app.close();
       await hospital.stop();
+      await wechat?.stop();
       await mongo.stop();
     },
   };
