@@ -1,4 +1,5 @@
 import type { Consent, ConsentKind, SubscribeTemplate } from '@careloop/shared/contracts/consents';
+import { shanghaiWallClock } from '../../services/datetime';
 
 /** Where one consent stands for one person: in force, withdrawn, or never given. */
 export type ConsentStatus =
@@ -28,12 +29,9 @@ export function consentStatus(records: readonly Consent[], kind: ConsentKind, pa
   return { state: 'none' };
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** "2026-01-05T02:00:00Z" → "2026年1月5日" in Asia/Shanghai (consents are dated to the day, with the year). */
 export function formatConsentDate(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  const d = shanghaiWallClock(iso);
+  if (!d) return iso;
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }

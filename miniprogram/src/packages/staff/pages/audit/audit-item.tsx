@@ -2,15 +2,13 @@ import { Text, View } from '@tarojs/components';
 import type { AuditEvent } from '@careloop/shared/contracts/audit';
 import { AUDIT_ACTION_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_REASON_LABELS, AUDIT_RULE_LABELS, auditResourceLabel } from '../../audit-labels';
 import { STAFF_ROLE_LABELS } from '../../role-labels';
+import { pad, shanghaiWallClock } from '../../../../services/datetime';
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** "2026-03-09T06:05:32Z" → "2026-03-09 14:05:32" (Beijing time, to the second: audits are read side by side with logs). */
 export function auditTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  const d = shanghaiWallClock(iso);
+  if (!d) return iso;
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 

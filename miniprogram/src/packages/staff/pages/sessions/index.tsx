@@ -8,7 +8,7 @@ import { useRequest } from '../../../../hooks/use-request';
 import { directoryApi } from '../../../../services/api';
 import { formatLocalDate } from '../../../../services/datetime';
 import { institutionName } from '../../institution-name';
-import { shanghaiDay } from '../../shanghai-day';
+import { shanghaiDay } from '../../../../services/datetime';
 import { canManageSessions } from '../../staff-permissions';
 import { staffApi } from '../../staff-api';
 import { useStaffGuard } from '../../use-staff-session';

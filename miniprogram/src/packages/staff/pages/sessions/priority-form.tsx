@@ -17,7 +17,7 @@ import { RequestView } from '../../../../components/request-view';
 import { useRequest } from '../../../../hooks/use-request';
 import { API_V1, requestJson } from '../../../../services/api';
 import { toApiError } from '../../../../services/api-error';
-import { shanghaiClock } from '../../../../pages/appointments/visit-time';
+import { shanghaiClock } from '../../../../services/datetime';
 import { staffRequest } from '../../staff-api';
 import { ChoiceChips } from './choice-chips';
 import { firstIssue, PRIORITY_REASONS, priorityErrorText } from './priority-input';
