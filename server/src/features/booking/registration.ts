@@ -28,28 +28,41 @@ function backoffMs(attempts: number): number {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/**
+ * Ends a confirming appointment whose registration the hospital refused or never confirmed:
+ * cancelled, the hospital side left for `settle` to cancel. Null when it was no longer
+ * confirming (another path ended it first).
+ */
+export async function endRegistrationFailed(
+  models: BookingContext['models'],
+  appointmentId: Types.ObjectId,
+  now: Date,
+  cancelReasonText: string,
+): Promise<AppointmentRecord | null> {
+  return (await models.raw.appointments.findOneAndUpdate(
+    { _id: appointmentId, status: 'confirming' },
+    {
+      $set: {
+        status: 'cancelled',
+        'hospital.registration': 'failed',
+        'hospital.cancel': 'pending',
+        cancelledAt: now,
+        cancelReason: 'registration_failed',
+        cancelReasonText,
+        updatedAt: now,
+      },
+    },
+    { returnDocument: 'after' },
+  )) as AppointmentRecord | null;
+}
+
 /** Creates registration on the booking context. */
 export function createRegistration(ctx: BookingContext, options: { quickRetryDelaysMs: readonly number[] }): Registration {
   const { models, hospital, clock, logger } = ctx;
   const Appointments = models.raw.appointments;
 
   const fail = async (appointment: AppointmentRecord, error: unknown): Promise<void> => {
-    const now = clock.now();
-    const failed = (await Appointments.findOneAndUpdate(
-      { _id: appointment._id, status: 'confirming' },
-      {
-        $set: {
-          status: 'cancelled',
-          'hospital.registration': 'failed',
-          'hospital.cancel': 'pending',
-          cancelledAt: now,
-          cancelReason: 'registration_failed',
-          cancelReasonText: '医院挂号未成功，挂号费已原路全额退还',
-          updatedAt: now,
-        },
-      },
-      { returnDocument: 'after' },
-    )) as AppointmentRecord | null;
+    const failed = await endRegistrationFailed(models, appointment._id, clock.now(), '医院挂号未成功，挂号费已原路全额退还');
     if (!failed) return;
     logger.error(
       { err: error, appointmentId: failed._id.toHexString(), attempts: failed.hospital.attempts },

@@ -12,6 +12,7 @@ import { hospitalResidentIdIndex } from '../patients/service.js';
 import type { AuthenticatedStaff } from '../staff-auth/index.js';
 import type { BookingContext } from './context.js';
 import { slotNotFound, slotUnavailable } from './errors.js';
+import { endRegistrationFailed } from './registration.js';
 import type { AppointmentRecord, InventorySlotRecord, StaffBookedRecord } from './model.js';
 import { rulesFor } from './settings.js';
 import { shanghaiIso, shanghaiText } from './shanghai.js';
@@ -107,22 +108,7 @@ export function createStaffBooking(ctx: BookingContext, deps: StaffBookingDeps):
 
   /** The hospital refused or failed to confirm: the appointment ends, its place goes back. */
   const abandon = async (appointment: AppointmentRecord): Promise<void> => {
-    const now = clock.now();
-    const ended = await Appointments.findOneAndUpdate(
-      { _id: appointment._id, status: 'confirming' },
-      {
-        $set: {
-          status: 'cancelled',
-          'hospital.registration': 'failed',
-          'hospital.cancel': 'pending',
-          cancelledAt: now,
-          cancelReason: 'registration_failed',
-          cancelReasonText: '医院挂号未成功，未产生费用',
-          updatedAt: now,
-        },
-      },
-      { returnDocument: 'after' },
-    );
+    const ended = await endRegistrationFailed(models, appointment._id, clock.now(), '医院挂号未成功，未产生费用');
     if (ended) await ctx.lifecycle.settle(appointment._id);
   };
 
