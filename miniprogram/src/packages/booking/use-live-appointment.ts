@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Appointment } from '@careloop/shared/contracts/appointments';
 import { useRequest, type RequestResult } from '../../hooks/use-request';
 import { bookingApi } from './booking-api';
-import { requiredParam } from './route-param';
+import { requiredParam } from '../../services/route-params';
 
 /** Background refresh interval while something is still moving (registration, a refund). */
 const REFRESH_MS = 3_000;

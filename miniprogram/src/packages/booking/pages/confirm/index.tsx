@@ -19,7 +19,7 @@ import { cancelRuleText } from '../../cancel-rule';
 import { InfoCard } from '../../components/info-card';
 import { RulesList } from '../../components/rules-list';
 import { payAppointment } from '../../pay';
-import { requiredParam } from '../../route-param';
+import { requiredParam } from '../../../../services/route-params';
 import '../../components/booking-ui.scss';
 
 interface Booking {

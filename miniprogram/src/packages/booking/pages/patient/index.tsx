@@ -11,7 +11,7 @@ import { formatLocalDate } from '../../../../services/datetime';
 import { accountRoutes } from '../../../../services/routes';
 import { bookingRoutes } from '../../../../pages/appointments/booking-routes';
 import { bookingApi } from '../../booking-api';
-import { decodeParam } from '../../route-param';
+import { decodeParam } from '../../../../services/route-params';
 import '../../components/booking-ui.scss';
 import './index.scss';
 

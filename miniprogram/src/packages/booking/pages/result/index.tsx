@@ -11,7 +11,7 @@ import { deadlineText, visitTimeText } from '../../../../pages/appointments/visi
 import { bookingApi } from '../../booking-api';
 import { InfoCard } from '../../components/info-card';
 import { isSettled, RESULT_TEXT, resultState } from '../../result-state';
-import { decodeParam } from '../../route-param';
+import { decodeParam } from '../../../../services/route-params';
 import '../../components/booking-ui.scss';
 import './index.scss';
 

@@ -17,7 +17,7 @@ import { deadlineText } from '../../../../pages/appointments/visit-time';
 import { shanghaiClock } from '../../../../services/datetime';
 import { bookingApi } from '../../booking-api';
 import { RulesList } from '../../components/rules-list';
-import { decodeParam, requiredParam } from '../../route-param';
+import { decodeParam, requiredParam } from '../../../../services/route-params';
 import './index.scss';
 
 const PERIODS = [

@@ -9,7 +9,7 @@ import { StaleBanner } from '../../../../components/stale-banner';
 import { useRequest } from '../../../../hooks/use-request';
 import { directoryApi } from '../../../../services/api';
 import { routes } from '../../../../services/routes';
-import { decodeParam, requiredParam } from '../../route-params';
+import { decodeParam, requiredParam } from '../../../../services/route-params';
 
 /** Departments of one institution. Route: ?institutionId=…&name=… */
 export default function DepartmentsPage() {

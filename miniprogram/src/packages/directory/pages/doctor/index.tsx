@@ -10,7 +10,7 @@ import { useRequest } from '../../../../hooks/use-request';
 import { directoryApi } from '../../../../services/api';
 import { formatLocalDate } from '../../../../services/datetime';
 import { bookingRoutes } from '../../../../pages/appointments/booking-routes';
-import { requiredParam } from '../../route-params';
+import { requiredParam } from '../../../../services/route-params';
 import './index.scss';
 
 const PERIOD_TEXT: Record<ScheduleDay['period'], string> = { morning: '上午', afternoon: '下午' };

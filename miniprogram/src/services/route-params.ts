@@ -1,4 +1,4 @@
-import { ApiError } from '../../services/api-error';
+import { ApiError } from './api-error';
 
 /**
  * A page opened without the id it needs (a bad share link, a typo in a URL) shows an error
@@ -13,7 +13,7 @@ export function requiredParam(value: string | undefined, what: string): string {
 
 /**
  * Route params arrive URL-encoded in the mini-program and decoded on H5; decoding is safe for
- * our ids and names either way, and a stray '%' is kept as it is.
+ * our ids, names and dates either way, and a stray '%' is kept as it is.
  */
 export function decodeParam(value: string | undefined): string {
   if (!value) return '';
