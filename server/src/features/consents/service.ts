@@ -80,6 +80,31 @@ export function createConsentsService(deps: ConsentsServiceDeps): ConsentsServic
     return new Types.ObjectId(patient.id);
   };
 
+  /**
+   * When some templates of a subscribe-message record end (withdrawn, or one-time and used), the
+   * rest stay allowed as a new record: the history keeps the original, ended, and when the rest
+   * were re-recorded.
+   */
+  const regrantRest = async (
+    record: ConsentRecord,
+    rest: ConsentRecord['templateIds'],
+    actingAccountId: Types.ObjectId,
+    now: Date,
+  ): Promise<void> => {
+    if (rest.length === 0) return;
+    await Consent.create({
+      actingAccountId,
+      patientId: record.patientId,
+      kind: record.kind,
+      version: record.version,
+      templateIds: rest,
+      grantedAt: now,
+      withdrawnAt: null,
+      withdrawnHow: null,
+      withdrawnBy: null,
+    });
+  };
+
   return {
     async list(accountId) {
       const records = await Consent.find({ actingAccountId: new Types.ObjectId(accountId) })
@@ -123,22 +148,9 @@ export function createConsentsService(deps: ConsentsServiceDeps): ConsentsServic
         ).lean<ConsentRecord>();
         if (!updated) continue;
         withdrawn.push(view(updated));
-        // Withdrawing some templates of a record: the rest stay allowed, as a new record (the
-        // history keeps the original, withdrawn, and when the rest were re-recorded).
+        // Withdrawing some templates of a record: the rest stay allowed (regrantRest).
         const rest = input.templateIds === undefined ? [] : record.templateIds.filter((t) => !input.templateIds!.includes(t.id));
-        if (rest.length > 0) {
-          await Consent.create({
-            actingAccountId: actor,
-            patientId: record.patientId,
-            kind: record.kind,
-            version: record.version,
-            templateIds: rest,
-            grantedAt: now,
-            withdrawnAt: null,
-            withdrawnHow: null,
-            withdrawnBy: null,
-          });
-        }
+        await regrantRest(record, rest, actor, now);
       }
       deps.logger.info({ kind: input.kind, withdrawn: withdrawn.length }, 'consent withdrawn');
       return withdrawn;
@@ -162,19 +174,7 @@ export function createConsentsService(deps: ConsentsServiceDeps): ConsentsServic
         ).lean<ConsentRecord>();
         if (!used) continue;
         const rest = record.templateIds.filter((t) => t.id !== templateId);
-        if (rest.length > 0) {
-          await Consent.create({
-            actingAccountId: record.actingAccountId,
-            patientId: record.patientId,
-            kind: record.kind,
-            version: record.version,
-            templateIds: rest,
-            grantedAt: now,
-            withdrawnAt: null,
-            withdrawnHow: null,
-            withdrawnBy: null,
-          });
-        }
+        await regrantRest(record, rest, record.actingAccountId, now);
         deps.logger.info({ consentId: record._id.toHexString(), templateId }, 'one-time subscribe consent used');
         return { consentId: record._id.toHexString(), kind: 'one_time' };
       }
