@@ -9,18 +9,7 @@ import { toWechatTime } from '../shanghai-time.js';
  */
 
 /** An order as the sandbox holds it. */
-export interface SandboxOrder {
-  appid: string;
-  mchid: string;
-  outTradeNo: string;
-  description: string;
-  /** Fen. */
-  total: number;
-  payerOpenid: string;
-  /** RFC 3339 as received. */
-  timeExpire: string;
-  attach?: string;
-  notifyUrl: string;
+export interface SandboxOrder extends NewOrder {
   prepayId: string;
   state: WechatTradeState;
   transactionId?: string;
@@ -62,8 +51,10 @@ export interface NewOrder {
   mchid: string;
   outTradeNo: string;
   description: string;
+  /** Fen. */
   total: number;
   payerOpenid: string;
+  /** RFC 3339 as received. */
   timeExpire: string;
   attach?: string;
   notifyUrl: string;
