@@ -8,7 +8,7 @@ import { startDatabase } from './db/mongoose.js';
 import { createAuditModels } from './features/audit/model.js';
 import { createAuditService } from './features/audit/service.js';
 import { createAuthModels } from './features/auth/model.js';
-import { bookingSettingsFromConfig, createBooking, createBookingModels, linkedPatientFinder } from './features/booking/index.js';
+import { bookingSettingsFromConfig, createBooking, createBookingModels } from './features/booking/index.js';
 import { createStaffAuth } from './features/staff-auth/index.js';
 import { loadAuthSecrets } from './features/auth/secrets.js';
 import { createAuthService, type AuthService } from './features/auth/service.js';
@@ -175,7 +175,7 @@ export async function startCareLoop(config: Config, options: StartOptions = {}):
       clock,
       logger: logger.child({ component: 'booking' }),
       settings: bookingSettingsFromConfig(config),
-      staffBooking: { audit, mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY, linkedPatient: linkedPatientFinder(db.connection) },
+      staffBooking: { audit, mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY },
       ...(paySandbox ? { cashier: { urlFor: ({ prepayId, returnUrl }) => paySandbox.cashierUrl(prepayId, returnUrl) } } : {}),
       appUrl: () => appUrl,
     });

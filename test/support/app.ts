@@ -10,7 +10,6 @@ import { createAuthModels } from '../../server/src/features/auth/model.js';
 import {
   bookingSettingsFromConfig,
   createBooking,
-  linkedPatientFinder,
   createBookingModels,
   type BookingService,
 } from '../../server/src/features/booking/index.js';
@@ -253,7 +252,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
         clock: options.clock,
         logger: logger.child({ component: 'booking' }),
         settings: bookingSettingsFromConfig(config),
-        staffBooking: { audit, mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY, linkedPatient: linkedPatientFinder(connection) },
+        staffBooking: { audit, mpiIndexKey: config.HOSPITAL_MPI_INDEX_KEY },
         ...(sandbox ? { cashier: { urlFor: ({ prepayId, returnUrl }) => sandbox.cashierUrl(prepayId, returnUrl) } } : {}),
         appUrl: () => url,
       },

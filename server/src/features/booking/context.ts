@@ -26,7 +26,7 @@ export interface SandboxCashier {
 export interface BookingDeps {
   models: BookingModels;
   hospital: HospitalSystem;
-  patients: Pick<PatientsService, 'authorize' | 'get' | 'list' | 'accountsHolding'>;
+  patients: Pick<PatientsService, 'authorize' | 'get' | 'list' | 'accountsHolding' | 'linkedToHospitalPatient'>;
   directory: Pick<DirectoryService, 'listInstitutions' | 'listDepartments'>;
   wechatPay: WechatPay;
   /** The payer's openid under our AppID (the account's WeChat identity): the auth service. */

@@ -23,7 +23,7 @@ export type { VisitOutcomeRun } from './outcomes.js';
 export { bookingSettingsFromConfig, defaultBookingRules, InstitutionRulesSchema, type BookingSettings, type BookingRuleSettings } from './settings.js';
 export { bookingRoutes } from './routes.js';
 export { bookingStaffRoutes } from './staff-routes.js';
-export { linkedPatientFinder, type StaffBookingDeps } from './staff-booking.js';
+export type { StaffBookingDeps } from './staff-booking.js';
 
 /**
  * The scheduled work of booking, one function per job (server/src/jobs/booking-*.ts schedules

@@ -3,7 +3,6 @@ import { PRIORITY_ELDERLY_AGE, type PriorityReason, type StaffAppointment, type 
 import type { StaffRole } from '@careloop/shared/contracts/staff';
 import { parseResidentId } from '@careloop/shared/domain/id-card';
 import { maskIdNumber } from '@careloop/shared/domain/masking';
-import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError } from '../../http/errors.js';
 import { CareLoopFhir } from '../../integrations/hospital/fhir/codes.js';
@@ -33,41 +32,16 @@ export const priorityBookers: readonly StaffRole[] = ['scheduler', 'institution_
 /** Audit resource of a staff-booked priority appointment. */
 export const PRIORITY_AUDIT_RESOURCE = 'appointment.priority';
 
-/** A CareLoop 就诊人 linked to an MPI id: whose appointment a staff booking becomes. */
-export interface LinkedPatient {
-  id: string;
-  ownerAccountId: string;
-}
-
 /** What staff booking needs beyond the booking context. */
 export interface StaffBookingDeps {
   audit: Pick<AuditService, 'record'>;
   /** HMAC key of the hospitals' resident-id index (config `HOSPITAL_MPI_INDEX_KEY`). */
   mpiIndexKey: string;
-  /** The live CareLoop 就诊人 linked to a hospital MPI id (the earliest added), or null. */
-  linkedPatient(hospitalPatientId: string): Promise<LinkedPatient | null>;
 }
 
 /** Staff booking of priority places. */
 export interface StaffBooking {
   book(staff: AuthenticatedStaff, input: StaffAppointmentCreate, requestId: string): Promise<AppointmentRecord>;
-}
-
-/**
- * Reads the 就诊人 linked to an MPI id from the patients collection (the oldest live one when
- * several families added the same person): only ids, never identity data.
- */
-export function linkedPatientFinder(connection: Connection): StaffBookingDeps['linkedPatient'] {
-  return async (hospitalPatientId) => {
-    const found = await connection
-      .collection('patients')
-      .find({ hospitalPatientId, deleted: false }, { projection: { _id: 1, ownerAccountId: 1 } })
-      .sort({ createdAt: 1, _id: 1 })
-      .limit(1)
-      .next();
-    if (!found) return null;
-    return { id: (found._id as Types.ObjectId).toHexString(), ownerAccountId: (found.ownerAccountId as Types.ObjectId).toHexString() };
-  };
 }
 
 /** 422: the patient does not qualify for the priority channel's elderly places. */
@@ -129,7 +103,7 @@ export function createStaffBooking(ctx: BookingContext, deps: StaffBookingDeps):
       // The patient as the hospital knows them, and the 就诊人 linked to them in CareLoop if any.
       const residentIndex = hospitalResidentIdIndex(deps.mpiIndexKey, resident.value.number);
       const mpi = await hospital.findPatient(CareLoopFhir.residentIdBlindIndexSystem, residentIndex);
-      const linked = mpi ? await deps.linkedPatient(mpi.id) : null;
+      const linked = mpi ? await ctx.patients.linkedToHospitalPatient(mpi.id) : null;
       const key = unlinkedKey(residentIndex).toHexString();
       const patient = {
         accountId: linked?.ownerAccountId ?? key,

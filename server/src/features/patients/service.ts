@@ -123,6 +123,12 @@ export interface PatientsService {
    * such patient or the id is malformed. A revoked proxy is no longer among them.
    */
   accountsHolding(patientId: string): Promise<string[]>;
+  /**
+   * The 就诊人 linked to a hospital MPI record (the first one added, if several accounts linked
+   * the same person), for features acting on the hospital's patient (staff priority booking);
+   * null when no CareLoop patient is linked to it.
+   */
+  linkedToHospitalPatient(hospitalPatientId: string): Promise<{ id: string; ownerAccountId: string } | null>;
 }
 
 /** What the patients service needs. */
@@ -484,6 +490,14 @@ export function createPatientsService(deps: PatientsServiceDeps): PatientsServic
       if (!record) return [];
       const proxies = [...(record.proxies ?? [])].sort((a, b) => a.since.getTime() - b.since.getTime());
       return [...new Set([record.ownerAccountId.toHexString(), ...proxies.map((p) => p.accountId.toHexString())])];
+    },
+
+    async linkedToHospitalPatient(hospitalPatientId) {
+      const [found] = await Patient.find({ hospitalPatientId, deleted: false }, { _id: 1, ownerAccountId: 1 })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(1)
+        .lean<PatientRecord[]>();
+      return found ? { id: found._id.toHexString(), ownerAccountId: found.ownerAccountId.toHexString() } : null;
     },
   };
 }
